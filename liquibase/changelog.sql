@@ -1,0 +1,44 @@
+--liquibase formatted sql
+
+--changeset taskq:1 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: The task table, its claim index and the unique-key index.
+create sequence taskq_task_seq increment by 50;
+
+create table taskq_task (
+    id           bigint       primary key,
+    queue        varchar(64)  not null,
+    name         varchar(200) not null,
+    args         jsonb,
+    state        varchar(16)  not null check (state in ('PENDING', 'RUNNING', 'FAILED', 'SUCCEEDED')),
+    priority     integer      not null default 0,
+    eta          timestamptz  not null,
+    attempt      integer      not null default 0,
+    max_attempts integer      not null check (max_attempts >= 1),
+    unique_key   varchar(200),
+    created_at   timestamptz  not null,
+    started_at   timestamptz,
+    alive_at     timestamptz,
+    finished_at  timestamptz,
+    worker       varchar(100),
+    last_error   text
+) with (
+    -- A queue table is rewritten all day: vacuum it early and without throttling, or dead index entries pile
+    -- up and every claim slows down (STACK.md: 1,730 -> 700 tasks/s within 20 s without it).
+    autovacuum_vacuum_scale_factor = 0.0,
+    autovacuum_vacuum_threshold = 1000,
+    autovacuum_vacuum_insert_scale_factor = 0.0,
+    autovacuum_vacuum_insert_threshold = 1000,
+    autovacuum_analyze_scale_factor = 0.0,
+    autovacuum_analyze_threshold = 1000,
+    autovacuum_vacuum_cost_delay = 0
+);
+
+-- Serves the claim exactly: only pending rows, in the order the claim takes them.
+create index taskq_task_claim on taskq_task (queue, priority desc, eta, id) where state = 'PENDING';
+
+-- At most one live task per unique key; TaskStore.insertUnique names the same predicate in ON CONFLICT.
+create unique index taskq_task_unique_live on taskq_task (unique_key) where state in ('PENDING', 'RUNNING');
+
+-- Serves the dirty check (stale heartbeats) and the heartbeat's own update.
+create index taskq_task_running on taskq_task (alive_at) where state = 'RUNNING';
+--rollback drop table taskq_task; drop sequence taskq_task_seq;

@@ -1,0 +1,115 @@
+package dev.taskq.internal;
+
+import dev.taskq.Task;
+import dev.taskq.TaskHandler;
+import dev.taskq.TaskOptions;
+import dev.taskq.TaskQueue;
+import dev.taskq.TaskQueueException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The {@link TaskQueue}: checks the input completely in the caller's thread, then writes the row in the
+ * caller's transaction (or one of its own when none is active).
+ */
+public final class DefaultTaskQueue implements TaskQueue {
+
+    private final HandlerRegistry handlers;
+    private final ArgsCodec codec;
+    private final TaskStore store;
+    private final Transactions transactions;
+    private final Clock clock;
+
+    /**
+     * @param handlers     the application's handlers
+     * @param codec        writes the arguments
+     * @param store        inserts the rows
+     * @param transactions joins the caller's transaction
+     * @param clock        the time tasks are created and delays count from
+     */
+    public DefaultTaskQueue(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
+            Clock clock) {
+        this.handlers = handlers;
+        this.codec = codec;
+        this.store = store;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    @Override
+    public <A> long enqueue(Class<? extends TaskHandler<A>> handler, A args, TaskOptions options) {
+        return insert(newTask(handlers.require(handler), args, options));
+    }
+
+    @Override
+    public long enqueue(String name, Object args, TaskOptions options) {
+        return insert(newTask(handlers.require(name), args, options));
+    }
+
+    @Override
+    public <A> List<Long> enqueueAll(Class<? extends TaskHandler<A>> handler, List<? extends A> argsList,
+            TaskOptions options) {
+        HandlerBinding binding = handlers.require(handler);
+        if (argsList == null) {
+            throw new TaskQueueException("enqueueAll needs a list of arguments, but was null.");
+        }
+        if (options != null && options.uniqueKey().isPresent()) {
+            throw new TaskQueueException("enqueueAll cannot take a unique key (" + options.uniqueKey().get()
+                    + "): a key fits one task. Enqueue keyed tasks one by one with enqueue().");
+        }
+        List<Task> tasks = argsList.stream().map(args -> newTask(binding, args, options)).toList();
+        return transactions.required(em -> tasks.stream().map(task -> store.insert(em, task)).toList());
+    }
+
+    private long insert(Task task) {
+        return transactions.required(em -> task.getUniqueKey() == null
+                ? store.insert(em, task)
+                : store.insertUnique(em, task));
+    }
+
+    private Task newTask(HandlerBinding handler, Object args, TaskOptions options) {
+        if (options == null) {
+            throw new TaskQueueException("TaskOptions are null: pass TaskOptions.defaults() for the defaults.");
+        }
+        String json = checkedArgs(handler, args);
+        Instant now = clock.instant();
+        Instant eta = options.eta().orElseGet(() -> now.plus(options.delay().orElse(Duration.ZERO)));
+        int maxAttempts = options.maxAttempts().orElse(handler.retry().maxAttempts());
+        return new Task(options.queue(), handler.name(), json, options.priority(), eta, maxAttempts,
+                options.uniqueKey().orElse(null), now);
+    }
+
+    /** Writes the arguments and reads them back as the handler will, so a misfit fails here, not in a worker. */
+    private String checkedArgs(HandlerBinding handler, Object args) {
+        String type = handler.argsType().toCanonical();
+        if (handler.takesNoArgs()) {
+            if (args != null) {
+                throw new TaskQueueException("Task handler '" + handler.name() + "' takes no arguments "
+                        + "(TaskHandler<Void>), but was given a " + args.getClass().getName() + ". Pass null.");
+            }
+            return null;
+        }
+        if (args == null) {
+            throw new TaskQueueException("Task handler '" + handler.name() + "' needs arguments of type " + type
+                    + ", but they were null. Pass a " + type + ", or make the handler a TaskHandler<Void> if it "
+                    + "needs none.");
+        }
+        String json;
+        try {
+            json = codec.write(args);
+        } catch (IllegalArgumentException e) {
+            throw new TaskQueueException("The arguments for task handler '" + handler.name() + "' cannot be "
+                    + "written as JSON: " + e.getMessage() + ". Give " + args.getClass().getName()
+                    + " properties Jackson can write (a record, or getters), and @JsonIgnore what is not data.", e);
+        }
+        try {
+            codec.read(json, handler.argsType());
+        } catch (IllegalArgumentException e) {
+            throw new TaskQueueException("The arguments for task handler '" + handler.name() + "' do not fit its "
+                    + "argument type " + type + ": " + e.getMessage() + ". Pass a " + type + ".", e);
+        }
+        return json;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.taskq.internal;
+
+import dev.taskq.TaskHandler;
+import dev.taskq.TaskQueue;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.random.RandomGenerator;
+
+/**
+ * TaskQ assembled from its three seams (transactions, executors, a clock) and the handlers: the one place that
+ * wires the queue and the worker's parts, in a server and in plain Java SE alike.
+ */
+public final class Engine {
+
+    private final WorkerSettings settings;
+    private final TaskQueue queue;
+    private final Claimer claimer;
+    private final TaskRunner runner;
+    private final Heartbeat heartbeat;
+    private final Rescuer rescuer;
+    private final RunningTasks running = new RunningTasks();
+
+    private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
+            Clock clock, RandomGenerator random) {
+        TaskStore store = new TaskStore();
+        this.settings = settings;
+        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock);
+        this.claimer = new Claimer(store, transactions, running, settings, clock);
+        this.runner = new TaskRunner(handlers, codec, store, transactions, running, settings.keepSucceeded(), clock,
+                random);
+        this.heartbeat = new Heartbeat(store, transactions, running, clock);
+        this.rescuer = new Rescuer(store, transactions, settings, clock);
+    }
+
+    /**
+     * @param transactions how to reach the database
+     * @param handlers     the application's handlers, built with the same {@code codec}
+     * @param codec        reads and writes task arguments
+     * @param settings     the worker's settings
+     * @param clock        the time source of the queue and the worker
+     * @return the engine
+     */
+    public static Engine create(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec,
+            WorkerSettings settings, Clock clock) {
+        return new Engine(Objects.requireNonNull(transactions), Objects.requireNonNull(handlers), codec, settings,
+                clock, RandomGenerator.getDefault());
+    }
+
+    /** Convenience for Java SE and tests: handler instances, system clock. */
+    public static Engine create(Transactions transactions, WorkerSettings settings, Clock clock,
+            TaskHandler<?>... handlers) {
+        ArgsCodec codec = new ArgsCodec();
+        HandlerRegistry.Builder registry = HandlerRegistry.builder(codec);
+        for (TaskHandler<?> handler : handlers) {
+            registry.add(handler);
+        }
+        return create(transactions, registry.build(), codec, settings, clock);
+    }
+
+    /** @return the queue that enqueues tasks */
+    public TaskQueue queue() {
+        return queue;
+    }
+
+    /** @return a new worker running on these executors, not yet started */
+    public Worker worker(ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
+        return new Worker(settings, claimer, runner, heartbeat, rescuer, loopExecutor, scheduler);
+    }
+
+    /** @return the claimer, for driving the engine step by step */
+    public Claimer claimer() {
+        return claimer;
+    }
+
+    /** @return the runner, for driving the engine step by step */
+    public TaskRunner runner() {
+        return runner;
+    }
+
+    /** @return the heartbeat, for driving the engine step by step */
+    public Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    /** @return the rescuer, for driving the engine step by step */
+    public Rescuer rescuer() {
+        return rescuer;
+    }
+
+    /** @return the tasks this node runs now */
+    public RunningTasks running() {
+        return running;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.taskq.internal;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs one claimed task. In the default mode the handler runs in a new transaction and the task's completion
+ * commits in that same transaction, so the handler's database work and the completion are atomic; if the
+ * attempt no longer owns the row (it was rescued meanwhile), the whole transaction rolls back. A failure rolls
+ * the handler's work back and a new transaction records the attempt: PENDING again after a back-off, or FAILED.
+ */
+public final class TaskRunner {
+
+    private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
+
+    /** How an attempt ended. */
+    public enum Outcome {
+        /** The handler returned and the completion committed with its work. */
+        SUCCEEDED,
+        /** The handler failed; the task is PENDING again, due after its back-off. */
+        RETRYING,
+        /** The handler failed for good, or the task could not run at all: FAILED with its error. */
+        FAILED,
+        /** The row was no longer this attempt's (rescued meanwhile), or could not be written: nothing recorded. */
+        LOST,
+        /** The worker was stopping past its grace period: the task is left RUNNING for the dirty policy. */
+        ABANDONED
+    }
+
+    private final HandlerRegistry handlers;
+    private final ArgsCodec codec;
+    private final TaskStore store;
+    private final Transactions transactions;
+    private final RunningTasks running;
+    private final boolean keepSucceeded;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private volatile boolean abandoning;
+
+    TaskRunner(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
+            RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random) {
+        this.handlers = handlers;
+        this.codec = codec;
+        this.store = store;
+        this.transactions = transactions;
+        this.running = running;
+        this.keepSucceeded = keepSucceeded;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** From now on, failures are not recorded: the worker is interrupting its tasks to stop. */
+    void abandonInFlight() {
+        abandoning = true;
+    }
+
+    /**
+     * Runs one attempt of {@code task}; never throws for anything the task does.
+     *
+     * @return how the attempt ended
+     */
+    public Outcome run(ClaimedTask task) {
+        try {
+            return attempt(task);
+        } finally {
+            running.remove(task);
+        }
+    }
+
+    private Outcome attempt(ClaimedTask task) {
+        HandlerBinding handler = handlers.find(task.name()).orElse(null);
+        if (handler == null) {
+            return failForGood(task, "No task handler named '" + task.name() + "' in this application (known: "
+                    + handlers.knownNames() + "). Deploy the handler again (or give its class this @TaskName), "
+                    + "then retry the task.");
+        }
+        Object args;
+        try {
+            args = codec.read(task.args(), handler.argsType());
+        } catch (IllegalArgumentException e) {
+            return failForGood(task, "The stored arguments do not fit task handler '" + handler.name()
+                    + "' (argument type " + handler.argsType().toCanonical() + "): " + e.getMessage()
+                    + ". The argument type changed since the task was enqueued, or the row was edited: make them "
+                    + "fit, then retry the task.");
+        }
+        if (args == null && !handler.takesNoArgs()) {
+            return failForGood(task, "Task handler '" + handler.name() + "' needs arguments of type "
+                    + handler.argsType().toCanonical() + ", but the stored arguments are null.");
+        }
+        try {
+            if (handler.transactional()) {
+                transactions.requiresNew(em -> {
+                    invoke(handler, args);
+                    if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded)) {
+                        throw new LeaseLost();
+                    }
+                    return null;
+                });
+            } else {
+                transactions.notSupported(() -> {
+                    invoke(handler, args);
+                    return null;
+                });
+                if (!transactions.requiresNew(em -> store.markSucceeded(em, task, clock.instant(), keepSucceeded))) {
+                    throw new LeaseLost();
+                }
+            }
+            LOG.log(Level.DEBUG, () -> "Task " + describe(task) + " succeeded");
+            return Outcome.SUCCEEDED;
+        } catch (LeaseLost e) {
+            LOG.log(Level.WARNING, () -> "Task " + describe(task) + " finished, but another attempt had taken it "
+                    + "over (its heartbeat had stopped): this attempt's completion was discarded");
+            return Outcome.LOST;
+        } catch (HandlerFailure e) {
+            return afterFailure(task, handler, e.getCause());
+        } catch (RuntimeException e) {
+            return afterFailure(task, handler, e); // the handler's work failed to commit
+        }
+    }
+
+    private static void invoke(HandlerBinding handler, Object args) {
+        try {
+            handler.invoker().invoke(args);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new HandlerFailure(e);
+        }
+    }
+
+    private Outcome afterFailure(ClaimedTask task, HandlerBinding handler, Throwable error) {
+        if (abandoning) {
+            LOG.log(Level.WARNING, () -> "Task " + describe(task) + " was interrupted by the worker's stop and is "
+                    + "left RUNNING for the dirty policy");
+            return Outcome.ABANDONED;
+        }
+        RetryPolicy retry = handler.retry();
+        Instant now = clock.instant();
+        Instant retryAt = retry.retries(error) && task.attempt() < task.maxAttempts()
+                ? now.plus(retry.backoff().delayAfter(task.attempt(), random))
+                : null;
+        Outcome outcome = record(task, TaskErrors.describe(error), retryAt, now);
+        if (outcome == Outcome.RETRYING) {
+            LOG.log(Level.INFO, () -> "Task " + describe(task) + " failed with " + error + "; retry at " + retryAt);
+        } else if (outcome == Outcome.FAILED) {
+            LOG.log(Level.ERROR, () -> "Task " + describe(task) + " failed for good", error);
+        }
+        return outcome;
+    }
+
+    private Outcome failForGood(ClaimedTask task, String reason) {
+        LOG.log(Level.ERROR, () -> "Task " + describe(task) + " cannot run: " + reason);
+        return record(task, TaskErrors.cap(reason), null, clock.instant());
+    }
+
+    private Outcome record(ClaimedTask task, String error, Instant retryAt, Instant now) {
+        try {
+            boolean owned = transactions.requiresNew(em -> store.recordFailure(em, task, error, retryAt, now));
+            return !owned ? Outcome.LOST : retryAt != null ? Outcome.RETRYING : Outcome.FAILED;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, () -> "Could not record the failure of task " + describe(task)
+                    + "; it stays RUNNING until judged dirty", e);
+            return Outcome.LOST;
+        }
+    }
+
+    private static String describe(ClaimedTask task) {
+        return task.id() + " '" + task.name() + "' (queue " + task.queue() + ", attempt " + task.attempt() + "/"
+                + task.maxAttempts() + ")";
+    }
+
+    /** Carries a handler's exception out of the transaction, which rolls back on it. */
+    private static final class HandlerFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HandlerFailure(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
+    }
+
+    /** Rolls back a completion whose row another attempt owns now. */
+    private static final class LeaseLost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLost() {
+            super("lease lost", null, false, false);
+        }
+    }
+}

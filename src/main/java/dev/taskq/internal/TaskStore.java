@@ -1,0 +1,262 @@
+package dev.taskq.internal;
+
+import dev.taskq.Task;
+import dev.taskq.TaskState;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.hibernate.jpa.HibernateHints;
+
+/**
+ * The one home of every statement TaskQ runs against {@code taskq_task}. Each method works in the transaction
+ * of the entity manager it is given. Updates of a RUNNING row always match its attempt number, so a worker
+ * that lost its task (rescued after its heartbeat stopped) can never overwrite the attempt that replaced it.
+ */
+public final class TaskStore {
+
+    /** JPA's lock timeout value that Hibernate renders as {@code SKIP LOCKED}. */
+    static final int SKIP_LOCKED = -2;
+
+    /** Live rows hold their unique key; the index {@code taskq_task_unique_live} has the same predicate. */
+    private static final String LIVE = "state in ('PENDING', 'RUNNING')";
+
+    /**
+     * Adds a task. The id comes from the sequence at once, and the insert is sent with the transaction's next
+     * flush, batched with its neighbours when Hibernate batching is on.
+     *
+     * @return the new task's id
+     */
+    public long insert(EntityManager em, Task task) {
+        em.persist(task);
+        return task.getId();
+    }
+
+    /**
+     * Adds a task unless a live task holds its unique key, in which case that task's id is returned. Native SQL
+     * because {@code ON CONFLICT DO NOTHING} is the only way to meet the unique index without an error: a
+     * failed insert would mark the caller's transaction rollback-only. A concurrent enqueuer of the same key
+     * waits for the first one's transaction to end, so exactly one task results.
+     *
+     * @return the id of the task that holds the key
+     */
+    public long insertUnique(EntityManager em, Task task) {
+        for (int round = 0; ; round++) {
+            List<?> inserted = em.createNativeQuery("""
+                    insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, max_attempts,
+                                            unique_key, created_at)
+                    values (nextval('taskq_task_seq'), :queue, :name, cast(:args as jsonb), 'PENDING', :priority,
+                            :eta, 0, :maxAttempts, :uniqueKey, :createdAt)
+                    on conflict (unique_key) where\s""" + LIVE + " do nothing returning id")
+                    .setParameter("queue", task.getQueue())
+                    .setParameter("name", task.getName())
+                    .setParameter("args", task.getArgs())
+                    .setParameter("priority", task.getPriority())
+                    .setParameter("eta", utc(task.getEta()))
+                    .setParameter("maxAttempts", task.getMaxAttempts())
+                    .setParameter("uniqueKey", task.getUniqueKey())
+                    .setParameter("createdAt", utc(task.getCreatedAt()))
+                    .getResultList();
+            if (!inserted.isEmpty()) {
+                return ((Number) inserted.get(0)).longValue();
+            }
+            List<?> holder = em.createNativeQuery(
+                    "select id from taskq_task where unique_key = :uniqueKey and " + LIVE)
+                    .setParameter("uniqueKey", task.getUniqueKey())
+                    .getResultList();
+            if (!holder.isEmpty()) {
+                return ((Number) holder.get(0)).longValue();
+            }
+            // The holder finished between the two statements: the key is free again, so insert once more.
+            if (round == 10) {
+                throw new IllegalStateException("Unique key '" + task.getUniqueKey() + "' kept changing hands");
+            }
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} due tasks of {@code queues} for attempt {@code attempt + 1} on {@code node}.
+     * The select locks with {@code FOR NO KEY UPDATE SKIP LOCKED}: rows another claimer holds are skipped, not
+     * waited for. Ordered as the partial index {@code taskq_task_claim} is, so the scan stops after
+     * {@code limit} rows. Follow-on locking is disabled: should the query ever need it, Hibernate must fail
+     * rather than return rows it did not lock. The rows become RUNNING in one bulk update.
+     */
+    public List<ClaimedTask> claimDue(EntityManager em, Collection<String> queues, Instant now, int limit,
+            String node) {
+        List<Task> due = em.createQuery("""
+                        select t from Task t
+                        where t.state = :pending and t.queue in :queues and t.eta <= :now
+                        order by t.priority desc, t.eta, t.id""", Task.class)
+                .setParameter("pending", TaskState.PENDING)
+                .setParameter("queues", queues)
+                .setParameter("now", now)
+                .setMaxResults(limit)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setHint("jakarta.persistence.lock.timeout", SKIP_LOCKED)
+                .setHint(HibernateHints.HINT_FOLLOW_ON_LOCKING, false)
+                .getResultList();
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = due.stream().map(Task::getId).toList();
+        em.createQuery("""
+                        update Task t set t.state = :running, t.attempt = t.attempt + 1, t.startedAt = :now,
+                                          t.aliveAt = :now, t.worker = :node
+                        where t.id in :ids""")
+                .setParameter("running", TaskState.RUNNING)
+                .setParameter("now", now)
+                .setParameter("node", node)
+                .setParameter("ids", ids)
+                .executeUpdate();
+        return due.stream()
+                .map(t -> new ClaimedTask(t.getId(), t.getQueue(), t.getName(), t.getArgs(), t.getAttempt() + 1,
+                        t.getMaxAttempts(), t.getEta(), now))
+                .toList();
+    }
+
+    /**
+     * Completes an attempt: deletes the row, or keeps it as SUCCEEDED. Runs in the handler's transaction, so
+     * the handler's writes and the completion commit together.
+     *
+     * @return false if the attempt no longer owns the row (it was rescued); the caller must then roll back
+     */
+    public boolean markSucceeded(EntityManager em, ClaimedTask task, Instant now, boolean keep) {
+        int rows = keep
+                ? em.createQuery("""
+                                update Task t set t.state = :succeeded, t.finishedAt = :now, t.aliveAt = :now
+                                where t.id = :id and t.attempt = :attempt and t.state = :running""")
+                        .setParameter("succeeded", TaskState.SUCCEEDED)
+                        .setParameter("now", now)
+                        .setParameter("id", task.id())
+                        .setParameter("attempt", task.attempt())
+                        .setParameter("running", TaskState.RUNNING)
+                        .executeUpdate()
+                : em.createQuery("delete from Task t where t.id = :id and t.attempt = :attempt and t.state = :running")
+                        .setParameter("id", task.id())
+                        .setParameter("attempt", task.attempt())
+                        .setParameter("running", TaskState.RUNNING)
+                        .executeUpdate();
+        return rows == 1;
+    }
+
+    /**
+     * Records a failed attempt: back to PENDING due at {@code retryAt}, or FAILED for good when
+     * {@code retryAt} is null. The error stays on the row either way.
+     *
+     * @return false if the attempt no longer owns the row
+     */
+    public boolean recordFailure(EntityManager em, ClaimedTask task, String error, Instant retryAt, Instant now) {
+        boolean retry = retryAt != null;
+        return em.createQuery("""
+                        update Task t set t.state = :state, t.eta = coalesce(:retryAt, t.eta), t.finishedAt = :finishedAt,
+                                          t.lastError = :error
+                        where t.id = :id and t.attempt = :attempt and t.state = :running""")
+                .setParameter("state", retry ? TaskState.PENDING : TaskState.FAILED)
+                .setParameter("retryAt", retryAt)
+                .setParameter("finishedAt", retry ? null : now)
+                .setParameter("error", error)
+                .setParameter("id", task.id())
+                .setParameter("attempt", task.attempt())
+                .setParameter("running", TaskState.RUNNING)
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * Gives back a claimed task that never started (the worker is stopping): PENDING again, and the attempt
+     * that did not run is not counted.
+     */
+    public boolean release(EntityManager em, ClaimedTask task) {
+        return em.createQuery("""
+                        update Task t set t.state = :pending, t.attempt = t.attempt - 1, t.startedAt = null,
+                                          t.aliveAt = null, t.worker = null
+                        where t.id = :id and t.attempt = :attempt and t.state = :running""")
+                .setParameter("pending", TaskState.PENDING)
+                .setParameter("id", task.id())
+                .setParameter("attempt", task.attempt())
+                .setParameter("running", TaskState.RUNNING)
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * The heartbeat: one statement refreshes {@code alive_at} of every (task, attempt) this node runs. Native
+     * SQL because JPQL cannot join against a list of pairs; the pairs travel as two array literals.
+     *
+     * @param running task id to attempt number
+     * @return how many rows were refreshed
+     */
+    public int touchRunning(EntityManager em, Map<Long, Integer> running, Instant now) {
+        if (running.isEmpty()) {
+            return 0;
+        }
+        List<Map.Entry<Long, Integer>> pairs = List.copyOf(running.entrySet());
+        return em.createNativeQuery("""
+                        update taskq_task t set alive_at = :now
+                        from unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt)
+                        where t.id = r.id and t.attempt = r.attempt and t.state = 'RUNNING'""")
+                .setParameter("now", utc(now))
+                .setParameter("ids", arrayLiteral(pairs.stream().map(Map.Entry::getKey).toList()))
+                .setParameter("attempts", arrayLiteral(pairs.stream().map(Map.Entry::getValue).toList()))
+                .executeUpdate();
+    }
+
+    /**
+     * Requeues dirty tasks (RUNNING, no heartbeat since {@code staleBefore}): PENDING now if attempts are
+     * left, else FAILED. The attempt that was lost still counts. One UPDATE per outcome: when several nodes
+     * run this at once, a row's second updater re-reads it after the first commits, finds it no longer
+     * RUNNING, and leaves it.
+     *
+     * @return how many tasks were requeued and how many failed
+     */
+    public DirtyOutcome requeueDirty(EntityManager em, Instant staleBefore, Instant now) {
+        String error = "Dirty: the worker's heartbeat stopped (no heartbeat since before " + staleBefore
+                + "); the attempt was abandoned and counts as failed.";
+        int requeued = em.createQuery("""
+                        update Task t set t.state = :pending, t.eta = :now, t.worker = null, t.lastError = :error
+                        where t.state = :running and t.aliveAt < :staleBefore and t.attempt < t.maxAttempts""")
+                .setParameter("pending", TaskState.PENDING)
+                .setParameter("now", now)
+                .setParameter("error", error)
+                .setParameter("running", TaskState.RUNNING)
+                .setParameter("staleBefore", staleBefore)
+                .executeUpdate();
+        int failed = em.createQuery("""
+                        update Task t set t.state = :failed, t.finishedAt = :now, t.lastError = :error
+                        where t.state = :running and t.aliveAt < :staleBefore and t.attempt >= t.maxAttempts""")
+                .setParameter("failed", TaskState.FAILED)
+                .setParameter("now", now)
+                .setParameter("error", error)
+                .setParameter("running", TaskState.RUNNING)
+                .setParameter("staleBefore", staleBefore)
+                .executeUpdate();
+        return new DirtyOutcome(requeued, failed);
+    }
+
+    /** @return how many tasks are dirty: RUNNING with no heartbeat since {@code staleBefore} */
+    public long countDirty(EntityManager em, Instant staleBefore) {
+        return em.createQuery("select count(t) from Task t where t.state = :running and t.aliveAt < :staleBefore",
+                        Long.class)
+                .setParameter("running", TaskState.RUNNING)
+                .setParameter("staleBefore", staleBefore)
+                .getSingleResult();
+    }
+
+    /**
+     * @param requeued dirty tasks put back to PENDING
+     * @param failed   dirty tasks that had no attempts left and are now FAILED
+     */
+    public record DirtyOutcome(int requeued, int failed) {
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String arrayLiteral(List<? extends Number> numbers) {
+        return numbers.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+    }
+}

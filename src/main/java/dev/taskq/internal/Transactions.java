@@ -1,0 +1,42 @@
+package dev.taskq.internal;
+
+import jakarta.persistence.EntityManager;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The seam between the engine and whoever owns transactions: JTA and the application's persistence context in
+ * a server, resource-local transactions in plain Java SE. Work that throws rolls its transaction back and the
+ * exception propagates unchanged.
+ */
+public interface Transactions {
+
+    /**
+     * Runs {@code work} in the caller's transaction when one is active (so it commits or rolls back with it),
+     * else in a new transaction that commits when {@code work} returns.
+     *
+     * @param work what to do with the transaction's entity manager
+     * @param <T>  its result type
+     * @return what {@code work} returned
+     */
+    <T> T required(Function<EntityManager, T> work);
+
+    /**
+     * Runs {@code work} in a new transaction of its own, committed when it returns; any active transaction is
+     * suspended meanwhile.
+     *
+     * @param work what to do with the transaction's entity manager
+     * @param <T>  its result type
+     * @return what {@code work} returned
+     */
+    <T> T requiresNew(Function<EntityManager, T> work);
+
+    /**
+     * Runs {@code work} outside any transaction.
+     *
+     * @param work what to do
+     * @param <T>  its result type
+     * @return what {@code work} returned
+     */
+    <T> T notSupported(Supplier<T> work);
+}

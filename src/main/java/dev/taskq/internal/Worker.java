@@ -1,0 +1,157 @@
+package dev.taskq.internal;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's worker: N claim-and-run loops on one executor, the heartbeat and the rescuer on a scheduler. The
+ * executors belong to the caller (in a server, the managed ones), so the worker cancels what it submitted and
+ * never shuts an executor down.
+ *
+ * <p>{@link #stop()} is graceful: loops stop claiming and give back claimed tasks they have not started;
+ * running tasks get the shutdown grace period to finish, keeping their heartbeat; then they are interrupted and
+ * left RUNNING, for the dirty policy to judge. Nothing is lost.
+ */
+public final class Worker {
+
+    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    private static final Duration AFTER_INTERRUPT = Duration.ofSeconds(5);
+
+    private final WorkerSettings settings;
+    private final Claimer claimer;
+    private final TaskRunner runner;
+    private final Heartbeat heartbeat;
+    private final Rescuer rescuer;
+    private final ExecutorService loopExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final WakeUp wakeUp = new WakeUp();
+    private final List<Future<?>> submitted = new ArrayList<>();
+    private CountDownLatch loopsEnded;
+    private volatile boolean stopping;
+    private boolean started;
+
+    Worker(WorkerSettings settings, Claimer claimer, TaskRunner runner, Heartbeat heartbeat, Rescuer rescuer,
+            ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
+        this.settings = settings;
+        this.claimer = claimer;
+        this.runner = runner;
+        this.heartbeat = heartbeat;
+        this.rescuer = rescuer;
+        this.loopExecutor = loopExecutor;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts the loops, the heartbeat and the rescuer. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("This worker was started already; build a new one to start again.");
+        }
+        started = true;
+        loopsEnded = new CountDownLatch(settings.threads());
+        for (int i = 0; i < settings.threads(); i++) {
+            submitted.add(loopExecutor.submit(this::loop));
+        }
+        long beat = WakeUp.millis(settings.heartbeatInterval());
+        long rescue = Math.max(beat, WakeUp.millis(settings.dirtyThreshold()) / 3);
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("heartbeat", heartbeat::runOnce), beat, beat,
+                TimeUnit.MILLISECONDS));
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", rescuer::runOnce), rescue,
+                rescue, TimeUnit.MILLISECONDS));
+        LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s) on queue(s) {2}", settings.nodeId(),
+                settings.threads(), settings.queues());
+    }
+
+    /** Makes idle loops look for tasks now instead of at their next poll. */
+    public void wakeUp() {
+        wakeUp.signalAll();
+    }
+
+    /**
+     * Stops gracefully (see the class comment). Waits at most the shutdown grace period plus a few seconds.
+     *
+     * @return true if every loop finished its task within the grace period
+     */
+    public synchronized boolean stop() {
+        if (!started || stopping) {
+            return true;
+        }
+        stopping = true;
+        wakeUp.signalAll();
+        boolean graceful = await(loopsEnded, settings.shutdownGrace());
+        if (!graceful) {
+            runner.abandonInFlight();
+            submitted.forEach(future -> future.cancel(true));
+            await(loopsEnded, AFTER_INTERRUPT);
+        }
+        submitted.forEach(future -> future.cancel(false));
+        LOG.log(graceful ? Level.INFO : Level.WARNING, graceful
+                ? "TaskQ worker " + settings.nodeId() + " stopped"
+                : "TaskQ worker " + settings.nodeId() + " stopped after interrupting tasks still running at the end "
+                        + "of the " + settings.shutdownGrace() + " grace period; they are left for the dirty policy");
+        return graceful;
+    }
+
+    private void loop() {
+        try {
+            while (!stopping && !Thread.currentThread().isInterrupted()) {
+                long seen = wakeUp.generation();
+                List<ClaimedTask> batch;
+                try {
+                    batch = claimer.runOnce();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Claiming tasks failed; trying again in " + settings.pollInterval(), e);
+                    batch = List.of();
+                }
+                if (batch.isEmpty()) {
+                    wakeUp.awaitSignalAfter(seen, settings.pollInterval());
+                } else {
+                    runBatch(batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            loopsEnded.countDown();
+        }
+    }
+
+    private void runBatch(List<ClaimedTask> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (stopping) {
+                List<ClaimedTask> unstarted = batch.subList(i, batch.size());
+                try {
+                    claimer.release(unstarted);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not give back " + unstarted.size() + " claimed task(s); they stay "
+                            + "RUNNING until judged dirty", e);
+                }
+                return;
+            }
+            runner.run(batch.get(i));
+        }
+    }
+
+    private static void periodic(String what, Runnable job) {
+        try {
+            job.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "TaskQ " + what + " failed; it runs again at its next interval", e);
+        }
+    }
+
+    private static boolean await(CountDownLatch latch, Duration timeout) {
+        try {
+            return latch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

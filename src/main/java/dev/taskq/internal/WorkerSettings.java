@@ -1,0 +1,188 @@
+package dev.taskq.internal;
+
+import dev.taskq.TaskQueueException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The worker's settings, each with a default, validated as a whole when read: a bad value fails with a message
+ * naming the setting, the value and the rule.
+ *
+ * @param enabled           {@value #ENABLED}: whether this node runs a worker at all (false on web-only nodes)
+ * @param queues            {@value #QUEUES}: the queues this node claims from
+ * @param threads           {@value #THREADS}: claim-and-run loops
+ * @param batchSize         {@value #BATCH_SIZE}: tasks one claim takes
+ * @param pollInterval      {@value #POLL_INTERVAL}: how long an idle loop waits before it looks again
+ * @param heartbeatInterval {@value #HEARTBEAT_INTERVAL}: how often running tasks' {@code alive_at} is refreshed
+ * @param dirtyThreshold    {@value #DIRTY_THRESHOLD}: how old a heartbeat may be before its task is dirty
+ * @param dirtyPolicy       {@value #DIRTY_POLICY}: what to do with dirty tasks
+ * @param shutdownGrace     {@value #SHUTDOWN_GRACE}: how long a stop waits for running tasks before interrupting
+ * @param keepSucceeded     {@value #KEEP_SUCCEEDED}: keep succeeded tasks as SUCCEEDED rather than delete them
+ * @param nodeId            {@value #NODE_ID}: this node's name on the rows it runs
+ */
+public record WorkerSettings(boolean enabled, List<String> queues, int threads, int batchSize, Duration pollInterval,
+        Duration heartbeatInterval, Duration dirtyThreshold, DirtyPolicy dirtyPolicy, Duration shutdownGrace,
+        boolean keepSucceeded, String nodeId) {
+
+    public static final String ENABLED = "taskq.worker.enabled";
+    public static final String QUEUES = "taskq.worker.queues";
+    public static final String THREADS = "taskq.worker.threads";
+    public static final String BATCH_SIZE = "taskq.worker.batch-size";
+    public static final String POLL_INTERVAL = "taskq.worker.poll-interval";
+    public static final String HEARTBEAT_INTERVAL = "taskq.worker.heartbeat-interval";
+    public static final String DIRTY_THRESHOLD = "taskq.worker.dirty-threshold";
+    public static final String DIRTY_POLICY = "taskq.worker.dirty-policy";
+    public static final String SHUTDOWN_GRACE = "taskq.worker.shutdown-grace";
+    public static final String KEEP_SUCCEEDED = "taskq.worker.keep-succeeded";
+    public static final String NODE_ID = "taskq.worker.node-id";
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    /** Checks every value and the rules between them. */
+    public WorkerSettings {
+        if (queues == null || queues.isEmpty()) {
+            throw new TaskQueueException(QUEUES + " needs at least one queue name, but was empty.");
+        }
+        queues.forEach(queue -> QueueNames.require(QUEUES, queue));
+        queues = List.copyOf(queues);
+        requireBetween(THREADS, threads, 1, 256);
+        requireBetween(BATCH_SIZE, batchSize, 1, 1000);
+        requireBetween(POLL_INTERVAL, pollInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
+        requireBetween(HEARTBEAT_INTERVAL, heartbeatInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
+        requireBetween(DIRTY_THRESHOLD, dirtyThreshold, heartbeatInterval.multipliedBy(3), Duration.ofDays(1));
+        requireBetween(SHUTDOWN_GRACE, shutdownGrace, Duration.ZERO, Duration.ofMinutes(10));
+        if (dirtyPolicy == null) {
+            throw new TaskQueueException(DIRTY_POLICY + " must be keep or requeue, but was null.");
+        }
+        if (nodeId == null || nodeId.isBlank() || nodeId.length() > 100) {
+            throw new TaskQueueException(NODE_ID + " must be 1 to 100 characters, but was '" + nodeId + "'.");
+        }
+    }
+
+    /** @return the defaults, the ones the README's configuration table lists */
+    public static WorkerSettings defaults() {
+        return from(ConfigReader.of(Map.of()));
+    }
+
+    /**
+     * @param config where the values come from; a setting it lacks takes its default
+     * @return the validated settings
+     * @throws TaskQueueException for the first value that is malformed or breaks its rule
+     */
+    public static WorkerSettings from(ConfigReader config) {
+        Function<String, Optional<String>> value = key -> config.get(key).map(String::trim);
+        return new WorkerSettings(
+                value.apply(ENABLED).map(v -> parseBoolean(ENABLED, v)).orElse(true),
+                value.apply(QUEUES).map(v -> Arrays.stream(v.split(",")).map(String::trim).toList())
+                        .orElse(List.of("default")),
+                value.apply(THREADS).map(v -> parseInt(THREADS, v)).orElse(4),
+                value.apply(BATCH_SIZE).map(v -> parseInt(BATCH_SIZE, v)).orElse(10),
+                value.apply(POLL_INTERVAL).map(v -> parseDuration(POLL_INTERVAL, v)).orElse(Duration.ofSeconds(1)),
+                value.apply(HEARTBEAT_INTERVAL).map(v -> parseDuration(HEARTBEAT_INTERVAL, v))
+                        .orElse(Duration.ofSeconds(1)),
+                value.apply(DIRTY_THRESHOLD).map(v -> parseDuration(DIRTY_THRESHOLD, v))
+                        .orElse(Duration.ofSeconds(30)),
+                value.apply(DIRTY_POLICY).map(WorkerSettings::parseDirtyPolicy).orElse(DirtyPolicy.KEEP),
+                value.apply(SHUTDOWN_GRACE).map(v -> parseDuration(SHUTDOWN_GRACE, v)).orElse(Duration.ofSeconds(10)),
+                value.apply(KEEP_SUCCEEDED).map(v -> parseBoolean(KEEP_SUCCEEDED, v)).orElse(false),
+                value.apply(NODE_ID).orElseGet(WorkerSettings::defaultNodeId));
+    }
+
+    /** @return a copy with {@code key} set to {@code value}, validated as if read from configuration */
+    public WorkerSettings with(String key, String value) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of(
+                ENABLED, String.valueOf(enabled), QUEUES, String.join(",", queues), THREADS, String.valueOf(threads),
+                BATCH_SIZE, String.valueOf(batchSize), POLL_INTERVAL, pollInterval.toString(),
+                HEARTBEAT_INTERVAL, heartbeatInterval.toString(), DIRTY_THRESHOLD, dirtyThreshold.toString(),
+                DIRTY_POLICY, dirtyPolicy.name(), SHUTDOWN_GRACE, shutdownGrace.toString(),
+                KEEP_SUCCEEDED, String.valueOf(keepSucceeded)));
+        all.put(NODE_ID, nodeId);
+        all.put(key, value);
+        return from(ConfigReader.of(all));
+    }
+
+    private static void requireBetween(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new TaskQueueException(key + " must be between " + min + " and " + max + ", but was " + value
+                    + ".");
+        }
+    }
+
+    private static void requireBetween(String key, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            String rule = key.equals(DIRTY_THRESHOLD) ? " (at least 3 times " + HEARTBEAT_INTERVAL + ")" : "";
+            throw new TaskQueueException(key + " must be between " + format(min) + " and " + format(max) + rule
+                    + ", but was " + (value == null ? "null" : format(value)) + ".");
+        }
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new TaskQueueException(key + " must be a whole number, but was '" + value + "'.");
+        }
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new TaskQueueException(key + " must be true or false, but was '" + value + "'.");
+        };
+    }
+
+    private static DirtyPolicy parseDirtyPolicy(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "keep" -> DirtyPolicy.KEEP;
+            case "requeue" -> DirtyPolicy.REQUEUE;
+            default -> throw new TaskQueueException(DIRTY_POLICY + " must be keep or requeue, but was '" + value
+                    + "'.");
+        };
+    }
+
+    /** Accepts {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} and ISO-8601 such as {@code PT1.5S}. */
+    static Duration parseDuration(String key, String value) {
+        Matcher simple = SIMPLE_DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        try {
+            if (simple.matches()) {
+                long amount = Long.parseLong(simple.group(1));
+                return switch (simple.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            }
+            return Duration.parse(value);
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+            throw new TaskQueueException(key + " must be a duration such as 500ms, 2s, 5m, 1h or PT1.5S, but was '"
+                    + value + "'.");
+        }
+    }
+
+    private static String format(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+
+    private static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        String id = host + "/" + ProcessHandle.current().pid();
+        return id.length() <= 100 ? id : id.substring(id.length() - 100);
+    }
+}

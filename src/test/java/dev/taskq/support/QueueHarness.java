@@ -1,0 +1,108 @@
+package dev.taskq.support;
+
+import dev.taskq.Task;
+import dev.taskq.TaskHandler;
+import dev.taskq.TaskOptions;
+import dev.taskq.TaskQueue;
+import dev.taskq.TaskState;
+import dev.taskq.internal.Engine;
+import dev.taskq.internal.LocalTransactions;
+import dev.taskq.internal.Worker;
+import dev.taskq.internal.WorkerSettings;
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * One test's TaskQ in Java SE: a queue of its own (so tests never see each other's tasks), an injected clock,
+ * resource-local transactions on the test database, and helpers to look at the rows.
+ */
+public final class QueueHarness implements AutoCloseable {
+
+    public final String queue = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    public final MutableClock clock = new MutableClock();
+    public final LocalTransactions tx = new LocalTransactions(TestDatabase.get().entityManagerFactory());
+    private Engine engine;
+    private WorkerSettings settings;
+    private Worker worker;
+    private ExecutorService loops;
+    private ScheduledExecutorService scheduler;
+
+    /** Builds the engine with default settings on this harness's queue. */
+    public Engine start(TaskHandler<?>... handlers) {
+        return start(UnaryOperator.identity(), handlers);
+    }
+
+    /** Builds the engine with adjusted settings on this harness's queue. */
+    public Engine start(UnaryOperator<WorkerSettings> adjust, TaskHandler<?>... handlers) {
+        settings = adjust.apply(WorkerSettings.defaults()
+                .with(WorkerSettings.QUEUES, queue)
+                .with(WorkerSettings.POLL_INTERVAL, "50ms")
+                .with(WorkerSettings.NODE_ID, "node-" + queue));
+        engine = Engine.create(tx, settings, clock, handlers);
+        return engine;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public TaskQueue tasks() {
+        return engine.queue();
+    }
+
+    public TaskOptions options() {
+        return TaskOptions.defaults().withQueue(queue);
+    }
+
+    /** Starts a worker on thread pools of its own. */
+    public Worker startWorker() {
+        loops = Executors.newFixedThreadPool(settings.threads());
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        worker = engine.worker(loops, scheduler);
+        worker.start();
+        return worker;
+    }
+
+    public EntityManager em() {
+        return tx.currentEntityManager();
+    }
+
+    public List<Task> rows() {
+        return tx.requiresNew(em -> em.createQuery("select t from Task t where t.queue = :queue order by t.id",
+                Task.class).setParameter("queue", queue).getResultList());
+    }
+
+    public Task row(long id) {
+        return tx.requiresNew(em -> em.find(Task.class, id));
+    }
+
+    public long count(TaskState state) {
+        return rows().stream().filter(task -> task.getState() == state).count();
+    }
+
+    public List<String> ledger() {
+        return tx.requiresNew(em -> em.createQuery("select e.ref from LedgerEntry e where e.queue = :queue "
+                + "order by e.ref", String.class).setParameter("queue", queue).getResultList());
+    }
+
+    /** Writes a ledger entry in the transaction running on this thread. */
+    public void writeLedger(String ref) {
+        em().persist(new LedgerEntry(queue, ref));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (worker != null) {
+            worker.stop();
+            loops.shutdownNow();
+            scheduler.shutdownNow();
+            loops.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+}
