@@ -35,11 +35,11 @@ public final class QueueHarness implements AutoCloseable {
 
     /** Builds the engine with default settings on this harness's queue. */
     public Engine start(TaskHandler<?>... handlers) {
-        return start(UnaryOperator.identity(), handlers);
+        return startWith(UnaryOperator.identity(), handlers);
     }
 
     /** Builds the engine with adjusted settings on this harness's queue. */
-    public Engine start(UnaryOperator<WorkerSettings> adjust, TaskHandler<?>... handlers) {
+    public Engine startWith(UnaryOperator<WorkerSettings> adjust, TaskHandler<?>... handlers) {
         settings = adjust.apply(WorkerSettings.defaults()
                 .with(WorkerSettings.QUEUES, queue)
                 .with(WorkerSettings.POLL_INTERVAL, "50ms")

@@ -1,0 +1,130 @@
+package dev.taskq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.internal.ClaimedTask;
+import dev.taskq.internal.Engine;
+import dev.taskq.internal.TaskRunner.Outcome;
+import dev.taskq.internal.TaskStore;
+import dev.taskq.internal.TaskStore.DirtyOutcome;
+import dev.taskq.internal.WorkerSettings;
+import dev.taskq.support.LedgerHandler;
+import dev.taskq.support.QueueHarness;
+import dev.taskq.support.Ref;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Heartbeats keep running tasks alive; tasks whose heartbeat stopped are dirty and the policy applies. */
+class DirtyTest {
+
+    private static final Duration THRESHOLD = Duration.ofSeconds(30);
+
+    private final QueueHarness h = new QueueHarness();
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    private Engine start(String policy) {
+        return h.startWith(settings -> settings.with(WorkerSettings.DIRTY_POLICY, policy), new LedgerHandler(h));
+    }
+
+    private ClaimedTask enqueueAndClaim(Engine engine, TaskOptions options) {
+        h.tasks().enqueue(LedgerHandler.class, new Ref("r"), options);
+        return engine.claimer().runOnce().get(0);
+    }
+
+    @Test
+    void theHeartbeatMovesAliveAtOfTheTasksThisNodeRuns() {
+        Engine engine = start("keep");
+        ClaimedTask task = enqueueAndClaim(engine, h.options());
+        Instant claimedAt = h.clock.instant();
+
+        h.clock.advance(Duration.ofSeconds(25));
+        assertEquals(1, engine.heartbeat().runOnce());
+        assertEquals(claimedAt.plusSeconds(25), h.row(task.id()).getAliveAt());
+
+        h.clock.advance(Duration.ofSeconds(25)); // 50 s after the claim, 25 s after the last beat: not dirty
+        assertEquals(new DirtyOutcome(0, 0), engine.rescuer().runOnce());
+        assertEquals(TaskState.RUNNING, h.row(task.id()).getState());
+    }
+
+    @Test
+    void keepLeavesDirtyTasksRunningForAPerson() {
+        Engine engine = start("keep");
+        ClaimedTask task = enqueueAndClaim(engine, h.options());
+
+        h.clock.advance(THRESHOLD.plusMillis(1));
+        assertEquals(new DirtyOutcome(0, 0), engine.rescuer().runOnce());
+
+        Task row = h.row(task.id());
+        assertEquals(TaskState.RUNNING, row.getState());
+        assertTrue(row.getAliveAt().isBefore(h.clock.instant().minus(THRESHOLD)), "it is dirty");
+        assertEquals(List.of(), engine.claimer().runOnce(), "and nobody claims it again");
+    }
+
+    @Test
+    void requeuePutsDirtyTasksBackCountingTheLostAttempt() {
+        Engine engine = start("requeue");
+        ClaimedTask task = enqueueAndClaim(engine, h.options());
+
+        h.clock.advance(THRESHOLD);
+        assertEquals(new DirtyOutcome(0, 0), engine.rescuer().runOnce(), "exactly at the threshold it is not dirty");
+        h.clock.advance(Duration.ofMillis(1));
+        assertEquals(new DirtyOutcome(1, 0), engine.rescuer().runOnce());
+
+        Task row = h.row(task.id());
+        assertEquals(TaskState.PENDING, row.getState());
+        assertEquals(1, row.getAttempt());
+        assertEquals(h.clock.instant(), row.getEta());
+        assertTrue(row.getLastError().startsWith("Dirty: the worker's heartbeat stopped"), row.getLastError());
+        assertEquals(2, engine.claimer().runOnce().get(0).attempt());
+    }
+
+    @Test
+    void requeueFailsADirtyTaskThatHasNoAttemptsLeft() {
+        Engine engine = start("requeue");
+        ClaimedTask task = enqueueAndClaim(engine, h.options().withMaxAttempts(1));
+
+        h.clock.advance(THRESHOLD.plusSeconds(1));
+        assertEquals(new DirtyOutcome(0, 1), engine.rescuer().runOnce());
+        assertEquals(TaskState.FAILED, h.row(task.id()).getState());
+    }
+
+    @Test
+    void aStaleWorkerCanNeitherCompleteNorKeepAliveTheAttemptThatReplacedIt() {
+        Engine engine = start("requeue");
+        ClaimedTask stale = enqueueAndClaim(engine, h.options());
+
+        // Its worker stalls past the threshold; the task is rescued and claimed again: attempt 2.
+        h.clock.advance(THRESHOLD.plusSeconds(1));
+        engine.rescuer().runOnce();
+        ClaimedTask current = engine.claimer().runOnce().get(0);
+        assertEquals(stale.id(), current.id());
+        assertEquals(2, current.attempt());
+
+        // The stale attempt's heartbeat matches no row: attempt 2's alive_at is left alone.
+        Instant aliveOfCurrent = h.row(current.id()).getAliveAt();
+        h.clock.advance(Duration.ofSeconds(1));
+        int touched = h.tx.requiresNew(em -> new TaskStore()
+                .touchRunning(em, Map.of(stale.id(), stale.attempt()), h.clock.instant()));
+        assertEquals(0, touched);
+        assertEquals(aliveOfCurrent, h.row(current.id()).getAliveAt());
+
+        // The stale attempt resumes and finishes: its completion, and with it its ledger write, rolls back.
+        assertEquals(Outcome.LOST, engine.runner().run(stale));
+        assertEquals(TaskState.RUNNING, h.row(current.id()).getState());
+        assertEquals(List.of(), h.ledger());
+
+        // The current attempt completes normally: the handler's effect exists exactly once.
+        assertEquals(Outcome.SUCCEEDED, engine.runner().run(current));
+        assertEquals(List.of(), h.rows());
+        assertEquals(List.of("r"), h.ledger());
+    }
+}
