@@ -68,6 +68,11 @@ public final class Worker {
                 settings.threads(), settings.queues());
     }
 
+    /** @return whether {@link #stop()} has begun */
+    public boolean isStopping() {
+        return stopping;
+    }
+
     /** Makes idle loops look for tasks now instead of at their next poll. */
     public void wakeUp() {
         wakeUp.signalAll();

@@ -86,6 +86,12 @@ public final class QueueHarness implements AutoCloseable {
         return rows().stream().filter(task -> task.getState() == state).count();
     }
 
+    /** @return how many tasks of this queue exist, whatever their state */
+    public long remaining() {
+        return tx.requiresNew(em -> em.createQuery("select count(t) from Task t where t.queue = :queue", Long.class)
+                .setParameter("queue", queue).getSingleResult());
+    }
+
     public List<String> ledger() {
         return tx.requiresNew(em -> em.createQuery("select e.ref from LedgerEntry e where e.queue = :queue "
                 + "order by e.ref", String.class).setParameter("queue", queue).getResultList());
