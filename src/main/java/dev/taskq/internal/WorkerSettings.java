@@ -83,7 +83,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         Function<String, Optional<String>> value = key -> config.get(key).map(String::trim);
         return new WorkerSettings(
                 value.apply(ENABLED).map(v -> parseBoolean(ENABLED, v)).orElse(true),
-                value.apply(QUEUES).map(v -> Arrays.stream(v.split(",")).map(String::trim).toList())
+                value.apply(QUEUES).map(v -> Arrays.stream(v.split(",", -1)).map(String::trim).toList())
                         .orElse(List.of("default")),
                 value.apply(THREADS).map(v -> parseInt(THREADS, v)).orElse(4),
                 value.apply(BATCH_SIZE).map(v -> parseInt(BATCH_SIZE, v)).orElse(10),
