@@ -75,6 +75,14 @@ public final class TestDatabase {
         return url;
     }
 
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
     private static TestDatabase pick() {
         String explicit = System.getenv("TASKQ_TEST_JDBC_URL");
         if (explicit != null && !explicit.isBlank()) {

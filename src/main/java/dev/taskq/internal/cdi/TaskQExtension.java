@@ -1,0 +1,124 @@
+package dev.taskq.internal.cdi;
+
+import dev.taskq.TaskHandler;
+import dev.taskq.TaskQ;
+import dev.taskq.TaskQueueException;
+import dev.taskq.internal.ArgsCodec;
+import dev.taskq.internal.HandlerBinding.HandlerInvoker;
+import dev.taskq.internal.HandlerRegistry;
+import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
+import jakarta.enterprise.inject.spi.Annotated;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.Interceptor;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.enterprise.inject.spi.WithAnnotations;
+import jakarta.persistence.EntityManager;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * TaskQ's CDI integration: adds TaskQ's beans, finds every handler bean while the application deploys, and
+ * checks them all before it starts. An invalid handler (duplicate name, unreadable argument type, bad
+ * {@code @Retry}) fails the deployment with one message naming every problem and class.
+ */
+public class TaskQExtension implements Extension {
+
+    private final ArgsCodec codec = new ArgsCodec();
+    private final List<Bean<?>> handlerBeans = new ArrayList<>();
+    private boolean applicationNamesEntityManager;
+    private HandlerRegistry handlers;
+
+    void addTaskQBeans(@Observes BeforeBeanDiscovery event, BeanManager beanManager) {
+        Stream.of(JtaTransactions.class, CdiTaskQueue.class)
+                .forEach(type -> event.addAnnotatedType(type, TaskQExtension.class.getName() + "." + type.getName()));
+    }
+
+    /** Notices an application producer of {@code @TaskQ EntityManager}; without one TaskQ adds its own. */
+    void findEntityManagerProducer(@Observes @WithAnnotations(Produces.class) ProcessAnnotatedType<?> event) {
+        Stream<Annotated> members = Stream.concat(event.getAnnotatedType().getMethods().stream(),
+                event.getAnnotatedType().getFields().stream());
+        if (members.anyMatch(member -> member.isAnnotationPresent(Produces.class)
+                && member.isAnnotationPresent(TaskQ.class) && member.getBaseType() == EntityManager.class)) {
+            applicationNamesEntityManager = true;
+        }
+    }
+
+    void addDefaultEntityManager(@Observes AfterTypeDiscovery event) {
+        if (!applicationNamesEntityManager) {
+            event.addAnnotatedType(DefaultEntityManagerProducer.class,
+                    TaskQExtension.class.getName() + "." + DefaultEntityManagerProducer.class.getName());
+        }
+    }
+
+    <T> void findHandler(@Observes ProcessManagedBean<T> event) {
+        Bean<T> bean = event.getBean();
+        Class<?> type = bean.getBeanClass();
+        if (TaskHandler.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers())
+                && !(bean instanceof Interceptor)) {
+            handlerBeans.add(bean);
+        }
+    }
+
+    void validateHandlers(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
+        HandlerRegistry.Builder builder = HandlerRegistry.builder(codec);
+        handlerBeans.forEach(bean -> builder.add(bean.getBeanClass(), invoker(beanManager, bean)));
+        try {
+            handlers = builder.build();
+        } catch (TaskQueueException e) {
+            event.addDeploymentProblem(e);
+        }
+    }
+
+    /** @return the application's handlers, checked at deployment */
+    public HandlerRegistry handlers() {
+        if (handlers == null) {
+            throw new IllegalStateException("TaskQ's handlers are known once the application has deployed");
+        }
+        return handlers;
+    }
+
+    /** @return the codec the handlers were checked with */
+    public ArgsCodec codec() {
+        return codec;
+    }
+
+    /**
+     * Calls a handler bean. A normal-scoped handler is obtained once, through its client proxy; a dependent
+     * one is created for each task and destroyed right after, so its {@code @PreDestroy} runs.
+     */
+    @SuppressWarnings("unchecked")
+    private static HandlerInvoker invoker(BeanManager beanManager, Bean<?> bean) {
+        if (beanManager.isNormalScope(bean.getScope())) {
+            return new HandlerInvoker() {
+                private volatile TaskHandler<Object> proxy;
+
+                @Override
+                public void invoke(Object args) throws Exception {
+                    if (proxy == null) {
+                        proxy = (TaskHandler<Object>) beanManager.getReference(bean, bean.getBeanClass(),
+                                beanManager.createCreationalContext(bean));
+                    }
+                    proxy.handle(args);
+                }
+            };
+        }
+        return args -> {
+            CreationalContext<?> context = beanManager.createCreationalContext(bean);
+            try {
+                ((TaskHandler<Object>) beanManager.getReference(bean, bean.getBeanClass(), context)).handle(args);
+            } finally {
+                context.release();
+            }
+        };
+    }
+}
