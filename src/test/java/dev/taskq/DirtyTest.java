@@ -98,6 +98,37 @@ class DirtyTest {
     }
 
     @Test
+    void severalNodesRescuingAtOnceRequeueEachDirtyTaskOnce() throws Exception {
+        Engine engine = start("requeue");
+        List<Long> ids = h.tasks().enqueueAll(LedgerHandler.class,
+                java.util.stream.IntStream.range(0, 200).mapToObj(i -> new Ref("r" + i)).toList(),
+                h.options().withMaxAttempts(5));
+        while (engine.claimer().runOnce().size() > 0) {
+            // claim them all, then let their heartbeats go stale
+        }
+        h.clock.advance(THRESHOLD.plusSeconds(1));
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<DirtyOutcome>> rescues = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                rescues.add(pool.submit(() -> engine.rescuer().runOnce()));
+            }
+            int requeued = 0;
+            for (var rescue : rescues) {
+                requeued += rescue.get(30, java.util.concurrent.TimeUnit.SECONDS).requeued();
+            }
+            assertEquals(ids.size(), requeued, "every dirty task was requeued by exactly one of the rescuers");
+        } finally {
+            pool.shutdownNow();
+        }
+        h.rows().forEach(row -> {
+            assertEquals(TaskState.PENDING, row.getState());
+            assertEquals(1, row.getAttempt(), "the lost attempt counts once");
+        });
+    }
+
+    @Test
     void aStaleWorkerCanNeitherCompleteNorKeepAliveTheAttemptThatReplacedIt() {
         Engine engine = start("requeue");
         ClaimedTask stale = enqueueAndClaim(engine, h.options());

@@ -206,34 +206,34 @@ public final class TaskStore {
 
     /**
      * Requeues dirty tasks (RUNNING, no heartbeat since {@code staleBefore}): PENDING now if attempts are
-     * left, else FAILED. The attempt that was lost still counts. One UPDATE per outcome: when several nodes
-     * run this at once, a row's second updater re-reads it after the first commits, finds it no longer
-     * RUNNING, and leaves it.
+     * left, else FAILED. The attempt that was lost still counts. The rows are taken with {@code SKIP LOCKED}, so
+     * several nodes rescuing at once split them without waiting for or deadlocking on each other, and a row
+     * whose worker is completing it right now is left to that worker. Native SQL: JPQL has no locking subquery.
      *
      * @return how many tasks were requeued and how many failed
      */
     public DirtyOutcome requeueDirty(EntityManager em, Instant staleBefore, Instant now) {
         String error = "Dirty: the worker's heartbeat stopped (no heartbeat since before " + staleBefore
                 + "); the attempt was abandoned and counts as failed.";
-        int requeued = em.createQuery("""
-                        update Task t set t.state = :pending, t.eta = :now, t.worker = null, t.lastError = :error
-                        where t.state = :running and t.aliveAt < :staleBefore and t.attempt < t.maxAttempts""")
-                .setParameter("pending", TaskState.PENDING)
-                .setParameter("now", now)
+        List<?> states = em.createNativeQuery("""
+                        with dirty as (
+                            select id, attempt < max_attempts as retry from taskq_task
+                            where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)
+                            for no key update skip locked)
+                        update taskq_task t
+                        set state = case when dirty.retry then 'PENDING' else 'FAILED' end,
+                            eta = case when dirty.retry then cast(:now as timestamptz) else t.eta end,
+                            finished_at = case when dirty.retry then null else cast(:now as timestamptz) end,
+                            worker = case when dirty.retry then null else t.worker end,
+                            last_error = :error
+                        from dirty where t.id = dirty.id
+                        returning t.state""")
+                .setParameter("staleBefore", utc(staleBefore))
+                .setParameter("now", utc(now))
                 .setParameter("error", error)
-                .setParameter("running", TaskState.RUNNING)
-                .setParameter("staleBefore", staleBefore)
-                .executeUpdate();
-        int failed = em.createQuery("""
-                        update Task t set t.state = :failed, t.finishedAt = :now, t.lastError = :error
-                        where t.state = :running and t.aliveAt < :staleBefore and t.attempt >= t.maxAttempts""")
-                .setParameter("failed", TaskState.FAILED)
-                .setParameter("now", now)
-                .setParameter("error", error)
-                .setParameter("running", TaskState.RUNNING)
-                .setParameter("staleBefore", staleBefore)
-                .executeUpdate();
-        return new DirtyOutcome(requeued, failed);
+                .getResultList();
+        int requeued = (int) states.stream().filter("PENDING"::equals).count();
+        return new DirtyOutcome(requeued, states.size() - requeued);
     }
 
     /** @return how many tasks are dirty: RUNNING with no heartbeat since {@code staleBefore} */

@@ -1,0 +1,73 @@
+package dev.taskq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.internal.ConfigReader;
+import dev.taskq.internal.DirtyPolicy;
+import dev.taskq.internal.WorkerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Worker settings: documented defaults, every form of value, and where they are read from. */
+class ConfigTest {
+
+    @Test
+    void theDefaultsAreTheDocumentedOnes() {
+        WorkerSettings settings = WorkerSettings.defaults();
+
+        assertTrue(settings.enabled());
+        assertEquals(List.of("default"), settings.queues());
+        assertEquals(4, settings.threads());
+        assertEquals(10, settings.batchSize());
+        assertEquals(Duration.ofSeconds(1), settings.pollInterval());
+        assertEquals(Duration.ofSeconds(1), settings.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(30), settings.dirtyThreshold());
+        assertEquals(DirtyPolicy.KEEP, settings.dirtyPolicy());
+        assertEquals(Duration.ofSeconds(10), settings.shutdownGrace());
+        assertFalse(settings.keepSucceeded());
+        assertTrue(settings.nodeId().endsWith("/" + ProcessHandle.current().pid()), settings.nodeId());
+    }
+
+    @Test
+    void valuesInEveryAcceptedForm() {
+        WorkerSettings settings = WorkerSettings.from(ConfigReader.of(Map.of(
+                WorkerSettings.ENABLED, "FALSE",
+                WorkerSettings.QUEUES, " mail , images:resize ",
+                WorkerSettings.POLL_INTERVAL, "250ms",
+                WorkerSettings.HEARTBEAT_INTERVAL, "PT2S",
+                WorkerSettings.DIRTY_THRESHOLD, "5m",
+                WorkerSettings.DIRTY_POLICY, "Requeue",
+                WorkerSettings.SHUTDOWN_GRACE, "0s",
+                WorkerSettings.NODE_ID, "web-1")));
+
+        assertFalse(settings.enabled());
+        assertEquals(List.of("mail", "images:resize"), settings.queues());
+        assertEquals(Duration.ofMillis(250), settings.pollInterval());
+        assertEquals(Duration.ofSeconds(2), settings.heartbeatInterval());
+        assertEquals(Duration.ofMinutes(5), settings.dirtyThreshold());
+        assertEquals(DirtyPolicy.REQUEUE, settings.dirtyPolicy());
+        assertEquals(Duration.ZERO, settings.shutdownGrace());
+        assertEquals("web-1", settings.nodeId());
+    }
+
+    @Test
+    void systemPropertiesAreReadWhenThereIsNoMicroProfileConfig() {
+        System.setProperty(WorkerSettings.THREADS, "7");
+        try {
+            ConfigReader reader = ConfigReader.microProfileOr(ConfigReader.systemPropertiesAndEnvironment());
+            assertEquals(7, WorkerSettings.from(reader).threads());
+        } finally {
+            System.clearProperty(WorkerSettings.THREADS);
+        }
+    }
+
+    @Test
+    void environmentVariablesAreNamedAsMicroProfileConfigNamesThem() {
+        // PATH is set everywhere: "path" maps to it as taskq.worker.threads maps to TASKQ_WORKER_THREADS.
+        assertEquals(System.getenv("PATH"), ConfigReader.systemPropertiesAndEnvironment().get("path").orElseThrow());
+    }
+}
