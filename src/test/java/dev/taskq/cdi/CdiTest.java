@@ -133,6 +133,8 @@ class CdiTest {
 
     @BeforeAll
     static void deploy() {
+        // No managed executors in Java SE: these tests drive the engine themselves.
+        System.setProperty("taskq.worker.enabled", "false");
         container = weld("taskq-cdi-test", Persistence.class, OrderService.class, Wording.class, Confirm.class)
                 .initialize();
     }
@@ -140,6 +142,7 @@ class CdiTest {
     @AfterAll
     static void undeploy() {
         container.shutdown();
+        System.clearProperty("taskq.worker.enabled");
     }
 
     private static Weld weld(String id, Class<?>... beans) {

@@ -39,7 +39,7 @@ public class TaskQExtension implements Extension {
     private HandlerRegistry handlers;
 
     void addTaskQBeans(@Observes BeforeBeanDiscovery event, BeanManager beanManager) {
-        Stream.of(JtaTransactions.class, CdiTaskQueue.class)
+        Stream.of(JtaTransactions.class, CdiTaskQueue.class, WorkerLifecycle.class)
                 .forEach(type -> event.addAnnotatedType(type, TaskQExtension.class.getName() + "." + type.getName()));
     }
 

@@ -1,0 +1,119 @@
+package dev.taskq.internal.cdi;
+
+import dev.taskq.TaskQueueException;
+import dev.taskq.internal.ConfigReader;
+import dev.taskq.internal.Engine;
+import dev.taskq.internal.SchemaMigration;
+import dev.taskq.internal.Worker;
+import dev.taskq.internal.WorkerSettings;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+/**
+ * Starts TaskQ with the application and stops it with the application: applies the schema if asked to, checks
+ * the JPA provider, then starts this node's worker on the server's managed executors. Undeploying or shutting
+ * the server down stops the worker gracefully.
+ */
+@ApplicationScoped
+public class WorkerLifecycle {
+
+    private static final System.Logger LOG = System.getLogger(WorkerLifecycle.class.getName());
+
+    @Inject
+    TaskQExtension taskq;
+
+    @Inject
+    JtaTransactions transactions;
+
+    private Worker worker;
+    private ExecutorService ownLoopPool;
+
+    void start(@Observes Startup startup) {
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        ConfigReader config = ConfigReader.forApplication(application);
+        WorkerSettings settings = WorkerSettings.from(config);
+        ServerSettings server = ServerSettings.from(config);
+        if (server.migrateSchema()) {
+            SchemaMigration.migrate(lookup(server.dataSource(), DataSource.class, ServerSettings.DATA_SOURCE));
+        }
+        requireHibernate();
+        if (!settings.enabled()) {
+            LOG.log(Level.INFO, "TaskQ worker is off on this node ({0}=false): tasks are enqueued, not run here",
+                    WorkerSettings.ENABLED);
+            return;
+        }
+        Engine engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, Clock.systemUTC());
+        worker = engine.worker(loopExecutor(server.executor(), settings.threads()),
+                lookup(server.scheduler(), ScheduledExecutorService.class, ServerSettings.SCHEDULER));
+        worker.start();
+    }
+
+    /** @return the running worker, if this node runs one */
+    public java.util.Optional<Worker> worker() {
+        return java.util.Optional.ofNullable(worker);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (worker != null) {
+            worker.stop();
+        }
+        if (ownLoopPool != null) {
+            ownLoopPool.shutdownNow();
+        }
+    }
+
+    /**
+     * EclipseLink has no equivalent of the SKIP LOCKED hint: it would silently lock and wait, or worse. Fail the
+     * deployment with the fix instead.
+     */
+    private void requireHibernate() {
+        // In a transaction: a transaction-scoped entity manager may refuse to be touched outside one. No query runs.
+        String delegate = transactions.requiresNew(em -> em.getEntityManagerFactory().getClass().getName());
+        if (!delegate.startsWith("org.hibernate")) {
+            throw new TaskQueueException("TaskQ needs Hibernate ORM as the JPA provider of the persistence unit that "
+                    + "holds dev.taskq.Task, but it is " + delegate + ". On Payara, bundle hibernate-core in the "
+                    + "application and set <provider>org.hibernate.jpa.HibernatePersistenceProvider</provider> in "
+                    + "persistence.xml (see the README).");
+        }
+    }
+
+    private ExecutorService loopExecutor(String name, int threads) {
+        Object executor = lookup(name, Object.class, ServerSettings.EXECUTOR);
+        if (executor instanceof ExecutorService service) {
+            return service;
+        }
+        if (executor instanceof ManagedThreadFactory threadFactory) {
+            ownLoopPool = Executors.newFixedThreadPool(threads, threadFactory);
+            return ownLoopPool;
+        }
+        throw new TaskQueueException(ServerSettings.EXECUTOR + " must name a ManagedExecutorService or a "
+                + "ManagedThreadFactory, but " + name + " is a " + executor.getClass().getName() + ".");
+    }
+
+    private static <T> T lookup(String name, Class<T> type, String setting) {
+        try {
+            Object found = new InitialContext().lookup(name);
+            if (!type.isInstance(found)) {
+                throw new TaskQueueException(setting + " must name a " + type.getSimpleName() + ", but " + name
+                        + " is a " + found.getClass().getName() + ".");
+            }
+            return type.cast(found);
+        } catch (NamingException e) {
+            throw new TaskQueueException(setting + " names " + name + ", which is not bound in JNDI: " + e
+                    .getMessage(), e);
+        }
+    }
+}

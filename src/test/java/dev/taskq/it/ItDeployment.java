@@ -1,0 +1,97 @@
+package dev.taskq.it;
+
+import dev.taskq.support.LedgerEntry;
+import dev.taskq.support.TestDatabase;
+import java.io.File;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * Builds the applications the ITs deploy, the way a user packages one: the TaskQ jar as built, its libraries and
+ * the PostgreSQL driver in {@code WEB-INF/lib}, a persistence unit that lists {@code dev.taskq.Task}, a data source
+ * on the test database, and TaskQ's settings in {@code META-INF/taskq.properties}. Runs in the test JVM only.
+ */
+final class ItDeployment {
+
+    static final String DATA_SOURCE = "java:app/jdbc/orders";
+
+    /** Fast settings for tests: short polls, beats and thresholds. */
+    static final Map<String, String> FAST = Map.of(
+            "taskq.worker.threads", "2",
+            "taskq.worker.poll-interval", "100ms",
+            "taskq.worker.heartbeat-interval", "200ms",
+            "taskq.worker.dirty-threshold", "1s",
+            "taskq.worker.dirty-policy", "requeue",
+            "taskq.worker.shutdown-grace", "10s");
+
+    private ItDeployment() {
+    }
+
+    static WebArchive war(String name, Map<String, String> settings, Class<?>... classes) {
+        return war(name, TestDatabase.get().url(), settings, classes);
+    }
+
+    static WebArchive war(String name, String jdbcUrl, Map<String, String> settings, Class<?>... classes) {
+        File[] libraries = new File(System.getProperty("taskq.it.libs")).listFiles((dir, file) -> file.endsWith(".jar"));
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addClasses(classes)
+                .addClass(LedgerEntry.class)
+                .addAsLibrary(new File(System.getProperty("taskq.jar")))
+                .addAsLibraries(libraries)
+                .addAsResource(new StringAsset(persistenceXml()), "META-INF/persistence.xml")
+                .addAsResource(new StringAsset(properties(settings)), "META-INF/taskq.properties")
+                .addAsWebInfResource(new StringAsset(webXml(jdbcUrl)), "web.xml")
+                .addAsWebInfResource(new StringAsset("<beans bean-discovery-mode=\"annotated\"/>"), "beans.xml");
+    }
+
+    private static String persistenceXml() {
+        return """
+                <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
+                  <persistence-unit name="orders">
+                    <jta-data-source>%s</jta-data-source>
+                    <class>dev.taskq.Task</class>
+                    <class>%s</class>
+                    <exclude-unlisted-classes>true</exclude-unlisted-classes>
+                    <properties>
+                      <property name="hibernate.hbm2ddl.auto" value="none"/>
+                      <property name="hibernate.jdbc.batch_size" value="50"/>
+                    </properties>
+                  </persistence-unit>
+                </persistence>
+                """.formatted(DATA_SOURCE, LedgerEntry.class.getName());
+    }
+
+    /** The XA data source class: its pool notices dead connections after a database restart (STACK.md). */
+    private static String webXml(String jdbcUrl) {
+        TestDatabase database = TestDatabase.get();
+        return """
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <data-source>
+                    <name>%s</name>
+                    <class-name>org.postgresql.xa.PGXADataSource</class-name>
+                    <url>%s</url>
+                    <user>%s</user>
+                    <password>%s</password>
+                    <transactional>true</transactional>
+                    <max-pool-size>20</max-pool-size>
+                  </data-source>
+                </web-app>
+                """.formatted(DATA_SOURCE, jdbcUrl, database.user(), database.password());
+    }
+
+    private static String properties(Map<String, String> settings) {
+        return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... keysAndValues) {
+        Map<String, String> all = new java.util.HashMap<>(base);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            all.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return all;
+    }
+}

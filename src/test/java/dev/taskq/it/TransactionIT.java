@@ -1,0 +1,94 @@
+package dev.taskq.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.Task;
+import dev.taskq.TaskState;
+import dev.taskq.it.app.Environment;
+import dev.taskq.it.app.Job;
+import dev.taskq.it.app.OrderService;
+import dev.taskq.it.app.RecordHandler;
+import dev.taskq.it.app.Rows;
+import dev.taskq.support.Await;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * In the server: enqueue joins the caller's JTA transaction, and the worker runs handler beans on managed
+ * threads, atomically with their completion.
+ */
+@ExtendWith(ArquillianExtension.class)
+class TransactionIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        return ItDeployment.war("transactions", ItDeployment.FAST, OrderService.class, RecordHandler.class,
+                Environment.class, Job.class, Rows.class, Await.class);
+    }
+
+    @Inject
+    OrderService orders;
+
+    @Inject
+    Rows rows;
+
+    private final String ref = UUID.randomUUID().toString().substring(0, 8);
+
+    @Test
+    void aCommittedOrderHasItsTaskWhichRunsOnAManagedThreadInTheApplicationsContext() {
+        long id = orders.placeOrder(ref);
+
+        assertEquals(List.of("order " + ref), rows.ledger("order " + ref));
+        Await.until(Duration.ofSeconds(30), "the task ran", () -> rows.task(id) == null);
+        List<String> ran = rows.ledger("ran " + ref + "%");
+        assertEquals(1, ran.size(), ran.toString());
+        assertTrue(ran.get(0).endsWith("appClassLoader=true jndi=true"), ran.get(0));
+    }
+
+    @Test
+    void anExceptionRollsBackTheOrderAndItsTask() {
+        assertThrows(IllegalStateException.class, () -> orders.placeOrderThenFail(ref));
+
+        assertEquals(List.of(), rows.ledger("order " + ref));
+        assertEquals(List.of(), rows.tasksFor(ref));
+    }
+
+    @Test
+    void setRollbackOnlyRollsBackTheOrderAndItsTask() {
+        orders.placeOrderThenSetRollbackOnly(ref); // the interceptor rolls back quietly
+
+        assertEquals(List.of(), rows.ledger("order " + ref));
+        assertEquals(List.of(), rows.tasksFor(ref));
+    }
+
+    @Test
+    void withoutATransactionTheEnqueueCommitsOnItsOwn() {
+        long id = orders.enqueueWithoutTransaction(ref);
+
+        Await.until(Duration.ofSeconds(30), "the task ran", () -> rows.task(id) == null);
+        assertEquals(1, rows.ledger("ran " + ref + "%").size());
+    }
+
+    @Test
+    void aFailingHandlersWritesRollBackAndTheTaskRetriesThenFails() {
+        String failing = "fail-" + ref;
+        long id = orders.enqueueWithoutTransaction(failing);
+
+        Await.until(Duration.ofSeconds(30), "the task failed for good",
+                () -> rows.task(id).getState() == TaskState.FAILED);
+        Task failed = rows.task(id);
+        assertEquals(2, failed.getAttempt());
+        assertTrue(failed.getLastError().startsWith("java.lang.IllegalStateException: partner refused " + failing),
+                failed.getLastError());
+        assertEquals(List.of(), rows.ledger("ran " + failing + "%"), "both attempts' writes were rolled back");
+    }
+}

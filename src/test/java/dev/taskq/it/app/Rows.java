@@ -1,0 +1,37 @@
+package dev.taskq.it.app;
+
+import dev.taskq.Task;
+import dev.taskq.support.LedgerEntry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.List;
+
+/** What in-container tests read and write in the database, each call in a transaction of its own. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRES_NEW)
+public class Rows {
+
+    @PersistenceContext
+    EntityManager entityManager;
+
+    public List<String> ledger(String like) {
+        return entityManager.createQuery("select e.ref from LedgerEntry e where e.ref like :like order by e.ref",
+                String.class).setParameter("like", like).getResultList();
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Task> tasksFor(String ref) {
+        return entityManager.createNativeQuery("select * from taskq_task where args ->> 'ref' = :ref order by id",
+                Task.class).setParameter("ref", ref).getResultList();
+    }
+
+    public Task task(long id) {
+        return entityManager.find(Task.class, id);
+    }
+
+    public void release(String ref) {
+        entityManager.persist(new LedgerEntry(OrderService.QUEUE, "release " + ref));
+    }
+}
