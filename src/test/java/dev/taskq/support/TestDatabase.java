@@ -75,6 +75,21 @@ public final class TestDatabase {
         return url;
     }
 
+    /** @return the JDBC URL of another database on the same server */
+    public String urlOf(String database) {
+        int slash = url.lastIndexOf('/');
+        int query = url.indexOf('?', slash);
+        return url.substring(0, slash + 1) + database + (query < 0 ? "" : url.substring(query));
+    }
+
+    /** Drops and creates an empty database on the same server, for tests of the schema itself. */
+    public void recreateDatabase(String database) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("drop database if exists " + database + " with (force)");
+            statement.execute("create database " + database);
+        }
+    }
+
     public String user() {
         return user;
     }

@@ -1,0 +1,71 @@
+package dev.taskq.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.taskq.it.app.Job;
+import dev.taskq.it.app.RecordHandler;
+import dev.taskq.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** With {@code taskq.schema.migrate=true}, TaskQ creates its schema in an empty database when the application starts. */
+@RunAsClient
+@ExtendWith(ArquillianExtension.class)
+class SchemaIT {
+
+    private static final String EMPTY_DATABASE = "taskq_it_schema";
+
+    @Deployment(name = "schema", managed = false)
+    static WebArchive deployment() {
+        return ItDeployment.war("schema", TestDatabase.get().urlOf(EMPTY_DATABASE),
+                ItDeployment.with(ItDeployment.FAST, "taskq.schema.migrate", "true",
+                        "taskq.schema.datasource", ItDeployment.DATA_SOURCE),
+                RecordHandler.class, Job.class, dev.taskq.it.app.Environment.class);
+    }
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Test
+    void theApplicationsStartCreatesTheSchemaInAnEmptyDatabase() throws Exception {
+        TestDatabase database = TestDatabase.get();
+        database.recreateDatabase(EMPTY_DATABASE);
+
+        deployer.deploy("schema");
+        try {
+            try (Connection connection = DriverManager.getConnection(database.urlOf(EMPTY_DATABASE), database.user(),
+                    database.password())) {
+                assertEquals(List.of("taskq_task", "taskq_task_claim", "taskq_task_pkey", "taskq_task_running",
+                        "taskq_task_seq", "taskq_task_unique_live"), strings(connection, """
+                        select relname from pg_class where relname like 'taskq%' order by relname"""));
+                // The same changeset path as when an application includes the changelog from the jar itself.
+                assertEquals(List.of("taskq:1 dev/taskq/liquibase/changelog.sql"), strings(connection,
+                        "select author || ':' || id || ' ' || filename from databasechangelog"));
+            }
+        } finally {
+            deployer.undeploy("schema");
+        }
+    }
+
+    private static List<String> strings(Connection connection, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}
