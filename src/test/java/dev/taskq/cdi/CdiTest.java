@@ -17,7 +17,10 @@ import dev.taskq.internal.ClaimedTask;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.TaskRunner.Outcome;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.internal.cdi.CdiTaskQueue;
+import dev.taskq.internal.cdi.DefaultEntityManagerProducer;
 import dev.taskq.internal.cdi.JtaTransactions;
+import dev.taskq.internal.cdi.WorkerLifecycle;
 import dev.taskq.internal.cdi.TaskQExtension;
 import dev.taskq.support.JtaDatabase;
 import dev.taskq.support.LedgerEntry;
@@ -133,8 +136,6 @@ class CdiTest {
 
     @BeforeAll
     static void deploy() {
-        // No managed executors in Java SE: these tests drive the engine themselves.
-        System.setProperty("taskq.worker.enabled", "false");
         container = weld("taskq-cdi-test", Persistence.class, OrderService.class, Wording.class, Confirm.class)
                 .initialize();
     }
@@ -142,12 +143,13 @@ class CdiTest {
     @AfterAll
     static void undeploy() {
         container.shutdown();
-        System.clearProperty("taskq.worker.enabled");
     }
 
     private static Weld weld(String id, Class<?>... beans) {
         return new Weld(id).disableDiscovery().addExtension(new TransactionExtension())
-                .addExtension(new TaskQExtension()).addBeanClasses(beans);
+                .addExtension(new TaskQExtension()).addBeanClasses(beans)
+                .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, WorkerLifecycle.class,
+                        DefaultEntityManagerProducer.class); // TaskQ's own beans, found by discovery in a server
     }
 
     @Test

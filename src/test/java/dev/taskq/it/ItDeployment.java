@@ -35,22 +35,54 @@ final class ItDeployment {
     }
 
     static WebArchive war(String name, String jdbcUrl, Map<String, String> settings, Class<?>... classes) {
-        File[] libraries = new File(System.getProperty("taskq.it.libs")).listFiles((dir, file) -> file.endsWith(".jar"));
-        return ShrinkWrap.create(WebArchive.class, name + ".war")
+        return war(name, jdbcUrl, settings, onPayara(), classes);
+    }
+
+    /** On Payara: the application bundles Hibernate ORM and names it as provider, as the README says. */
+    static boolean onPayara() {
+        return System.getProperty("taskq.it.hibernate") != null;
+    }
+
+    /**
+     * @param bundleHibernate add Hibernate ORM to the application and name it as provider (Payara); without it
+     *                        the server's default provider is used
+     */
+    static WebArchive war(String name, String jdbcUrl, Map<String, String> settings, boolean bundleHibernate,
+            Class<?>... classes) {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClasses(classes)
                 .addClass(LedgerEntry.class)
                 .addAsLibrary(new File(System.getProperty("taskq.jar")))
-                .addAsLibraries(libraries)
-                .addAsResource(new StringAsset(persistenceXml()), "META-INF/persistence.xml")
+                .addAsLibraries(jars(System.getProperty("taskq.it.libs")));
+        if (bundleHibernate) {
+            war.addAsLibraries(jars(System.getProperty("taskq.it.hibernate")));
+        }
+        return war
+                .addAsResource(new StringAsset(persistenceXml(bundleHibernate)), "META-INF/persistence.xml")
                 .addAsResource(new StringAsset(properties(settings)), "META-INF/taskq.properties")
                 .addAsWebInfResource(new StringAsset(webXml(jdbcUrl)), "web.xml")
                 .addAsWebInfResource(new StringAsset("<beans bean-discovery-mode=\"annotated\"/>"), "beans.xml");
     }
 
-    private static String persistenceXml() {
+    private static File[] jars(String directory) {
+        return new File(directory).listFiles((dir, file) -> file.endsWith(".jar"));
+    }
+
+    private static String persistenceXml(boolean bundledHibernate) {
+        // Payara: its own provider is EclipseLink, and Hibernate inside an application needs these settings there
+        // (STACK.md); WildFly ignores none of them harmfully, but they are only written where needed.
+        String provider = bundledHibernate
+                ? "<provider>org.hibernate.jpa.HibernatePersistenceProvider</provider>" : "";
+        String payaraProperties = bundledHibernate ? """
+                      <property name="hibernate.enhancer.enableDirtyTracking" value="false"/>
+                      <property name="hibernate.enhancer.enableLazyInitialization" value="false"/>
+                      <property name="hibernate.transaction.jta.platform"
+                                value="org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform"/>
+                """ : "";
         return """
                 <persistence xmlns="https://jakarta.ee/xml/ns/persistence" version="3.0">
                   <persistence-unit name="orders">
+                    %s
                     <jta-data-source>%s</jta-data-source>
                     <class>dev.taskq.Task</class>
                     <class>%s</class>
@@ -58,10 +90,10 @@ final class ItDeployment {
                     <properties>
                       <property name="hibernate.hbm2ddl.auto" value="none"/>
                       <property name="hibernate.jdbc.batch_size" value="50"/>
-                    </properties>
+                %s    </properties>
                   </persistence-unit>
                 </persistence>
-                """.formatted(DATA_SOURCE, LedgerEntry.class.getName());
+                """.formatted(provider, DATA_SOURCE, LedgerEntry.class.getName(), payaraProperties);
     }
 
     /** The XA data source class: its pool notices dead connections after a database restart (STACK.md). */
@@ -79,7 +111,12 @@ final class ItDeployment {
                     <max-pool-size>20</max-pool-size>
                   </data-source>
                 </web-app>
-                """.formatted(DATA_SOURCE, jdbcUrl, database.user(), database.password());
+                """.formatted(DATA_SOURCE, jdbcUrl, database.user(), password(database));
+    }
+
+    /** Payara refuses a data source without a password; a local server with trust auth ignores it. */
+    private static String password(TestDatabase database) {
+        return database.password().isEmpty() ? "trust-auth-ignores-this" : database.password();
     }
 
     private static String properties(Map<String, String> settings) {

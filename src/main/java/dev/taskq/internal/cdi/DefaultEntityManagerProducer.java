@@ -8,8 +8,8 @@ import jakarta.persistence.PersistenceContext;
 
 /**
  * The {@code @TaskQ EntityManager} of an application with a single persistence unit: its container-managed,
- * transaction-scoped persistence context. Added by {@link TaskQExtension} only when the application declares no
- * such producer of its own.
+ * transaction-scoped persistence context. {@link TaskQExtension} vetoes it when the application declares such a
+ * producer of its own.
  */
 @ApplicationScoped
 public class DefaultEntityManagerProducer {

@@ -10,14 +10,15 @@ import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
-import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
 import jakarta.enterprise.inject.spi.Annotated;
+import jakarta.enterprise.inject.spi.AnnotatedMember;
+import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
-import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.Interceptor;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.persistence.EntityManager;
@@ -27,7 +28,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * TaskQ's CDI integration: adds TaskQ's beans, finds every handler bean while the application deploys, and
+ * TaskQ's CDI integration: finds every handler bean while the application deploys, and
  * checks them all before it starts. An invalid handler (duplicate name, unreadable argument type, bad
  * {@code @Retry}) fails the deployment with one message naming every problem and class.
  */
@@ -38,25 +39,28 @@ public class TaskQExtension implements Extension {
     private boolean applicationNamesEntityManager;
     private HandlerRegistry handlers;
 
-    void addTaskQBeans(@Observes BeforeBeanDiscovery event, BeanManager beanManager) {
-        Stream.of(JtaTransactions.class, CdiTaskQueue.class, WorkerLifecycle.class)
-                .forEach(type -> event.addAnnotatedType(type, TaskQExtension.class.getName() + "." + type.getName()));
-    }
-
     /** Notices an application producer of {@code @TaskQ EntityManager}; without one TaskQ adds its own. */
     void findEntityManagerProducer(@Observes @WithAnnotations(Produces.class) ProcessAnnotatedType<?> event) {
         Stream<Annotated> members = Stream.concat(event.getAnnotatedType().getMethods().stream(),
                 event.getAnnotatedType().getFields().stream());
-        if (members.anyMatch(member -> member.isAnnotationPresent(Produces.class)
+        if (event.getAnnotatedType().getJavaClass() != DefaultEntityManagerProducer.class
+                && members.anyMatch(member -> member.isAnnotationPresent(Produces.class)
                 && member.isAnnotationPresent(TaskQ.class) && member.getBaseType() == EntityManager.class)) {
             applicationNamesEntityManager = true;
         }
     }
 
-    void addDefaultEntityManager(@Observes AfterTypeDiscovery event) {
-        if (!applicationNamesEntityManager) {
-            event.addAnnotatedType(DefaultEntityManagerProducer.class,
-                    TaskQExtension.class.getName() + "." + DefaultEntityManagerProducer.class.getName());
+    /**
+     * Types are all discovered before any bean is: so here, where every bean passes, it is known whether the
+     * application names its own entity manager, and TaskQ's default steps aside.
+     */
+    <T> void vetoDefaultEntityManager(@Observes ProcessBeanAttributes<T> event) {
+        Annotated annotated = event.getAnnotated();
+        Class<?> declaring = annotated instanceof AnnotatedMember<?> member
+                ? member.getDeclaringType().getJavaClass()
+                : annotated instanceof AnnotatedType<?> type ? type.getJavaClass() : null;
+        if (declaring == DefaultEntityManagerProducer.class && applicationNamesEntityManager) {
+            event.veto();
         }
     }
 

@@ -6,11 +6,8 @@ import dev.taskq.internal.Engine;
 import dev.taskq.internal.SchemaMigration;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -40,7 +37,8 @@ public class WorkerLifecycle {
     private Worker worker;
     private ExecutorService ownLoopPool;
 
-    void start(@Observes Startup startup) {
+    /** Called by {@link WebApplicationListener} when the web application starts; a failure fails the deployment. */
+    public void start() {
         ClassLoader application = Thread.currentThread().getContextClassLoader();
         ConfigReader config = ConfigReader.forApplication(application);
         WorkerSettings settings = WorkerSettings.from(config);
@@ -65,8 +63,8 @@ public class WorkerLifecycle {
         return java.util.Optional.ofNullable(worker);
     }
 
-    @PreDestroy
-    void stop() {
+    /** Called when the web application stops, while its beans and data sources are there for finishing tasks. */
+    public void stop() {
         if (worker != null) {
             worker.stop();
         }
