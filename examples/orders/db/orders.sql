@@ -1,0 +1,13 @@
+--liquibase formatted sql
+
+--changeset orders:1
+create sequence shop_order_seq increment by 50;
+create table shop_order (
+    id                   bigint       primary key,
+    email                varchar(200) not null,
+    item                 varchar(200) not null,
+    quantity             integer      not null,
+    placed_at            timestamptz  not null,
+    confirmation_sent_at timestamptz,
+    stock_reserved_at    timestamptz
+);

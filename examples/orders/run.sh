@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the orders example and runs it against the local PostgreSQL, in WildFly (default) or Payara Micro:
+#   examples/orders/run.sh            # WildFly
+#   examples/orders/run.sh payara     # Payara Micro
+# Ctrl-C stops the server; TaskQ then stops its worker gracefully.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+server=${1:-wildfly}
+case "$server" in wildfly|payara) ;; *) echo "usage: $0 [wildfly|payara]" >&2; exit 2 ;; esac
+
+# The example's database on 127.0.0.1:5432 (user postgres); the schema comes from Liquibase below.
+if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = 'taskq_orders'" | grep -q 1; then
+  createdb -h 127.0.0.1 -U postgres taskq_orders
+fi
+
+echo "Building TaskQ and the example..."
+"$root/mvnw" -q -B -f "$root/pom.xml" install -DskipTests
+"$root/mvnw" -q -B -f "$here/pom.xml" -P"$server" package liquibase:update
+
+echo
+echo "Starting $server with the shop. Once it is up, place an order:"
+echo "  curl -i -H 'Content-Type: application/json' -d '{\"email\": \"ada@example.com\", \"item\": \"teapot\", \"quantity\": 2}' http://localhost:8080/shop/orders"
+echo "and look at it (the tasks fill in confirmationSentAt and stockReservedAt):"
+echo "  curl http://localhost:8080/shop/orders/1"
+echo
+if [ "$server" = wildfly ]; then
+  wildfly=$(ls -d "$here"/target/wildfly-*/)
+  cp "$here/target/shop.war" "$wildfly/standalone/deployments/"
+  exec "$wildfly/bin/standalone.sh"
+else
+  exec java -jar "$here/target/payara-micro.jar" --deploy "$here/target/shop.war" --port 8080 --nocluster
+fi

@@ -1,0 +1,36 @@
+package dev.taskq.examples.orders;
+
+import dev.taskq.TaskQueue;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+
+/** Places orders: the order and its follow-up tasks commit together, or not at all. */
+@ApplicationScoped
+public class Shop {
+
+    @PersistenceContext
+    EntityManager entityManager;
+
+    @Inject
+    TaskQueue tasks;
+
+    @Transactional
+    public Order placeOrder(String email, String item, int quantity) {
+        if (quantity < 1) {
+            throw new IllegalArgumentException("quantity must be at least 1, but was " + quantity);
+        }
+        Order order = new Order(email, item, quantity, Instant.now());
+        entityManager.persist(order);
+        tasks.enqueue(SendConfirmation.class, new OrderRef(order.getId()));
+        tasks.enqueue(ReserveStock.class, new OrderRef(order.getId()));
+        return order;
+    }
+
+    public Order find(long id) {
+        return entityManager.find(Order.class, id);
+    }
+}
