@@ -15,14 +15,14 @@ if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname
 fi
 
 echo "Building TaskQ and the example..."
-"$root/mvnw" -q -B -f "$root/pom.xml" install -DskipTests
+"$root/mvnw" -q -B -f "$root/pom.xml" install -DskipTests -Dinvoker.skip -Dmdep.skip
 "$root/mvnw" -q -B -f "$here/pom.xml" -P"$server" package liquibase:update
 
 echo
 echo "Starting $server with the shop. Once it is up, place an order:"
 echo "  curl -i -H 'Content-Type: application/json' -d '{\"email\": \"ada@example.com\", \"item\": \"teapot\", \"quantity\": 2}' http://localhost:8080/shop/orders"
-echo "and look at it (the tasks fill in confirmationSentAt and stockReservedAt):"
-echo "  curl http://localhost:8080/shop/orders/1"
+echo "and look at it at the address in its Location header (the tasks fill in confirmationSentAt and stockReservedAt):"
+echo "  curl http://localhost:8080/shop/orders/ID"
 echo
 if [ "$server" = wildfly ]; then
   wildfly=$(ls -d "$here"/target/wildfly-*/)
