@@ -18,7 +18,6 @@ import dev.taskq.internal.Engine;
 import dev.taskq.internal.TaskRunner.Outcome;
 import dev.taskq.internal.WorkerSettings;
 import dev.taskq.internal.cdi.CdiTaskQueue;
-import dev.taskq.internal.cdi.DefaultEntityManagerProducer;
 import dev.taskq.internal.cdi.JtaTransactions;
 import dev.taskq.internal.cdi.WorkerLifecycle;
 import dev.taskq.internal.cdi.TaskQExtension;
@@ -148,8 +147,8 @@ class CdiTest {
     private static Weld weld(String id, Class<?>... beans) {
         return new Weld(id).disableDiscovery().addExtension(new TransactionExtension())
                 .addExtension(new TaskQExtension()).addBeanClasses(beans)
-                .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, WorkerLifecycle.class,
-                        DefaultEntityManagerProducer.class); // TaskQ's own beans, found by discovery in a server
+                .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, WorkerLifecycle.class);
+                // TaskQ's own beans, found by discovery in a server
     }
 
     @Test

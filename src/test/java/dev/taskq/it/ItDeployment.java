@@ -1,8 +1,11 @@
 package dev.taskq.it;
 
+import dev.taskq.it.app.OrdersUnit;
+import dev.taskq.it.app.TaskEntityManager;
 import dev.taskq.support.LedgerEntry;
 import dev.taskq.support.TestDatabase;
 import java.io.File;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -35,7 +38,7 @@ final class ItDeployment {
     }
 
     static WebArchive war(String name, String jdbcUrl, Map<String, String> settings, Class<?>... classes) {
-        return war(name, jdbcUrl, settings, onPayara(), classes);
+        return war(name, jdbcUrl, settings, onPayara(), onPayara(), classes);
     }
 
     /** On Payara: the application bundles Hibernate ORM and names it as provider, as the README says. */
@@ -44,11 +47,12 @@ final class ItDeployment {
     }
 
     /**
-     * @param bundleHibernate add Hibernate ORM to the application and name it as provider (Payara); without it
-     *                        the server's default provider is used
+     * @param bundleHibernate     add Hibernate ORM to the application and name it as provider (Payara); without
+     *                            it the server's default provider is used
+     * @param nameEntityManager   add the {@code @TaskQ EntityManager} producer Payara needs
      */
     static WebArchive war(String name, String jdbcUrl, Map<String, String> settings, boolean bundleHibernate,
-            Class<?>... classes) {
+            boolean nameEntityManager, Class<?>... classes) {
         WebArchive war = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClasses(classes)
                 .addClass(LedgerEntry.class)
@@ -56,6 +60,9 @@ final class ItDeployment {
                 .addAsLibraries(jars(System.getProperty("taskq.it.libs")));
         if (bundleHibernate) {
             war.addAsLibraries(jars(System.getProperty("taskq.it.hibernate")));
+        }
+        if (nameEntityManager && !Arrays.asList(classes).contains(OrdersUnit.class)) {
+            war.addClass(TaskEntityManager.class);
         }
         return war
                 .addAsResource(new StringAsset(persistenceXml(bundleHibernate)), "META-INF/persistence.xml")
@@ -68,7 +75,12 @@ final class ItDeployment {
         return new File(directory).listFiles((dir, file) -> file.endsWith(".jar"));
     }
 
-    private static String persistenceXml(boolean bundledHibernate) {
+    static String persistenceXml(boolean bundledHibernate) {
+        return persistenceXml(bundledHibernate, false);
+    }
+
+    /** @param secondUnit add a second unit, "archive", on the same data source */
+    static String persistenceXml(boolean bundledHibernate, boolean secondUnit) {
         // Payara: its own provider is EclipseLink, and Hibernate inside an application needs these settings there
         // (STACK.md); WildFly ignores none of them harmfully, but they are only written where needed.
         String provider = bundledHibernate
@@ -92,8 +104,20 @@ final class ItDeployment {
                       <property name="hibernate.jdbc.batch_size" value="50"/>
                 %s    </properties>
                   </persistence-unit>
+                  %s
                 </persistence>
-                """.formatted(provider, DATA_SOURCE, LedgerEntry.class.getName(), payaraProperties);
+                """.formatted(provider, DATA_SOURCE, LedgerEntry.class.getName(), payaraProperties,
+                secondUnit ? """
+                  <persistence-unit name="archive">
+                    %s
+                    <jta-data-source>%s</jta-data-source>
+                    <class>%s</class>
+                    <exclude-unlisted-classes>true</exclude-unlisted-classes>
+                    <properties>
+                      <property name="hibernate.hbm2ddl.auto" value="none"/>
+                %s    </properties>
+                  </persistence-unit>
+                  """.formatted(provider, DATA_SOURCE, LedgerEntry.class.getName(), payaraProperties) : "");
     }
 
     /** The XA data source class: its pool notices dead connections after a database restart (STACK.md). */

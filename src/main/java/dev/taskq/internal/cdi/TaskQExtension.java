@@ -6,19 +6,18 @@ import dev.taskq.TaskQueueException;
 import dev.taskq.internal.ArgsCodec;
 import dev.taskq.internal.HandlerBinding.HandlerInvoker;
 import dev.taskq.internal.HandlerRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
 import jakarta.enterprise.inject.spi.Annotated;
-import jakarta.enterprise.inject.spi.AnnotatedMember;
-import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.Interceptor;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
-import jakarta.enterprise.inject.spi.ProcessBeanAttributes;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
 import jakarta.enterprise.inject.spi.WithAnnotations;
 import jakarta.persistence.EntityManager;
@@ -43,24 +42,20 @@ public class TaskQExtension implements Extension {
     void findEntityManagerProducer(@Observes @WithAnnotations(Produces.class) ProcessAnnotatedType<?> event) {
         Stream<Annotated> members = Stream.concat(event.getAnnotatedType().getMethods().stream(),
                 event.getAnnotatedType().getFields().stream());
-        if (event.getAnnotatedType().getJavaClass() != DefaultEntityManagerProducer.class
-                && members.anyMatch(member -> member.isAnnotationPresent(Produces.class)
+        if (members.anyMatch(member -> member.isAnnotationPresent(Produces.class)
                 && member.isAnnotationPresent(TaskQ.class) && member.getBaseType() == EntityManager.class)) {
             applicationNamesEntityManager = true;
         }
     }
 
-    /**
-     * Types are all discovered before any bean is: so here, where every bean passes, it is known whether the
-     * application names its own entity manager, and TaskQ's default steps aside.
-     */
-    <T> void vetoDefaultEntityManager(@Observes ProcessBeanAttributes<T> event) {
-        Annotated annotated = event.getAnnotated();
-        Class<?> declaring = annotated instanceof AnnotatedMember<?> member
-                ? member.getDeclaringType().getJavaClass()
-                : annotated instanceof AnnotatedType<?> type ? type.getJavaClass() : null;
-        if (declaring == DefaultEntityManagerProducer.class && applicationNamesEntityManager) {
-            event.veto();
+    /** Adds the default {@code @TaskQ EntityManager} only when the application names none. */
+    void addDefaultEntityManager(@Observes AfterTypeDiscovery event) {
+        if (!applicationNamesEntityManager) {
+            event.addAnnotatedType(DefaultEntityManagerProducer.class,
+                    TaskQExtension.class.getName() + "." + DefaultEntityManagerProducer.class.getSimpleName())
+                    .add(ApplicationScoped.Literal.INSTANCE)
+                    .filterFields(field -> field.getJavaMember().getName().equals("entityManager"))
+                    .forEach(field -> field.add(new DefaultEntityManagerProducer.DefaultPersistenceContext()));
         }
     }
 

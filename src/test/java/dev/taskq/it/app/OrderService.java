@@ -16,7 +16,7 @@ public class OrderService {
 
     public static final String QUEUE = "default";
 
-    @PersistenceContext
+    @PersistenceContext(unitName = "orders")
     EntityManager entityManager;
 
     @Inject

@@ -19,7 +19,7 @@ import java.time.temporal.ChronoUnit;
 @Retry(maxAttempts = 2, backoff = 100, maxBackoff = 100, unit = ChronoUnit.MILLIS)
 public class RecordHandler implements TaskHandler<Job> {
 
-    @PersistenceContext
+    @PersistenceContext(unitName = "orders")
     EntityManager entityManager;
 
     @Inject

@@ -13,7 +13,7 @@ import java.util.List;
 @Transactional(Transactional.TxType.REQUIRES_NEW)
 public class Rows {
 
-    @PersistenceContext
+    @PersistenceContext(unitName = "orders")
     EntityManager entityManager;
 
     public List<String> ledger(String like) {

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 @TaskName("slow")
 public class SlowHandler implements TaskHandler<Job> {
 
-    @PersistenceContext
+    @PersistenceContext(unitName = "orders")
     EntityManager entityManager;
 
     @Override

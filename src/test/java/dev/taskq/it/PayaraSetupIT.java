@@ -19,16 +19,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** On Payara, an application left on the default provider, EclipseLink, fails to start instead of running tasks. */
+/**
+ * On Payara, an application set up short of what the README says fails to start, with a message saying what to
+ * add, instead of running tasks wrongly: left on EclipseLink, or without naming TaskQ's entity manager.
+ */
 @RunAsClient
 @ExtendWith(ArquillianExtension.class)
 @EnabledIfSystemProperty(named = "arquillian.launch", matches = "payara")
-class EclipseLinkIT {
+class PayaraSetupIT {
 
     @Deployment(name = "eclipselink", managed = false)
-    static WebArchive deployment() {
+    static WebArchive onEclipseLink() {
         return ItDeployment.war("eclipselink", dev.taskq.support.TestDatabase.get().url(), ItDeployment.FAST,
-                false, RecordHandler.class, Job.class, Environment.class);
+                false, true, RecordHandler.class, Job.class, Environment.class);
+    }
+
+    @Deployment(name = "unnamed", managed = false)
+    static WebArchive withoutTheEntityManagerProducer() {
+        return ItDeployment.war("unnamed", dev.taskq.support.TestDatabase.get().url(), ItDeployment.FAST,
+                true, false, RecordHandler.class, Job.class, Environment.class);
     }
 
     @ArquillianResource
@@ -40,15 +49,24 @@ class EclipseLinkIT {
      * failed to start. TaskQ's message, with the fix, is in the server log.
      */
     @Test
-    void theApplicationFailsToStart() throws Exception {
-        deployer.deploy("eclipselink");
+    void onEclipseLinkTheApplicationFailsToStart() throws Exception {
+        assertFailsToStart("eclipselink");
+    }
+
+    @Test
+    void withoutTheEntityManagerProducerTheApplicationFailsToStart() throws Exception {
+        assertFailsToStart("unnamed");
+    }
+
+    private void assertFailsToStart(String name) throws Exception {
+        deployer.deploy(name);
         try {
             HttpResponse<String> probe = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:8080/eclipselink/ArquillianServletRunnerEE9")).build(),
+                    URI.create("http://127.0.0.1:8080/" + name + "/ArquillianServletRunnerEE9")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, probe.statusCode(), "the application must not be running: " + probe.body());
         } finally {
-            deployer.undeploy("eclipselink");
+            deployer.undeploy(name);
         }
     }
 }
