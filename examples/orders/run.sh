@@ -25,9 +25,12 @@ echo "and look at it at the address in its Location header (the tasks fill in co
 echo "  curl http://localhost:8080/shop/orders/ID"
 echo
 if [ "$server" = wildfly ]; then
+  # A server base directory of its own, so the unpacked server stays clean for the example's ITs.
   wildfly=$(ls -d "$here"/target/wildfly-*/)
-  cp "$here/target/shop.war" "$wildfly/standalone/deployments/"
-  exec "$wildfly/bin/standalone.sh"
+  base="$here/target/run-wildfly"
+  rm -rf "$base" && cp -r "$wildfly/standalone" "$base"
+  cp "$here/target/shop.war" "$base/deployments/"
+  exec "$wildfly/bin/standalone.sh" -Djboss.server.base.dir="$base"
 else
   exec java -jar "$here/target/payara-micro.jar" --deploy "$here/target/shop.war" --port 8080 --nocluster
 fi
