@@ -79,6 +79,28 @@ class HandlerRegistryTest {
         }
     }
 
+    @TaskTimeout(value = 500, unit = java.time.temporal.ChronoUnit.MILLIS)
+    static final class SubSecondTimeout implements TaskHandler<Mail> {
+        @Override
+        public void handle(Mail args) {
+        }
+    }
+
+    @TaskTimeout(5)
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    static final class TimeoutWithoutTransaction implements TaskHandler<Mail> {
+        @Override
+        public void handle(Mail args) {
+        }
+    }
+
+    @TaskTimeout(value = 2, unit = java.time.temporal.ChronoUnit.MINUTES)
+    static final class TwoMinutes implements TaskHandler<Mail> {
+        @Override
+        public void handle(Mail args) {
+        }
+    }
+
     @Retry(maxAttempts = 7, backoff = 2, maxBackoff = 60, retryOn = IllegalStateException.class)
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     static final class Configured implements TaskHandler<List<Mail>> {
@@ -91,7 +113,8 @@ class HandlerRegistryTest {
     void everyProblemIsReportedNamingTheClasses() {
         TaskQueueException e = assertThrows(TaskQueueException.class, () -> HandlerRegistry.builder(new ArgsCodec())
                 .add(new SendMail()).add(new SendMailToo()).add(new Unreadable()).add(new AnInterface())
-                .add(new Raw()).add(new BadRetry()).add(new BadName()).build());
+                .add(new Raw()).add(new BadRetry()).add(new BadName()).add(new SubSecondTimeout())
+                .add(new TimeoutWithoutTransaction()).build());
 
         String message = e.getMessage();
         assertTrue(message.startsWith("TaskQ found invalid task handlers:\n  - "), message);
@@ -107,6 +130,10 @@ class HandlerRegistryTest {
                 + "and 1000, but was 0");
         assertContains(message, "dev.taskq.HandlerRegistryTest$BadName: @TaskName must be 1 to 200 letters, "
                 + "digits or . _ - : $, but was 'has space'");
+        assertContains(message, "dev.taskq.HandlerRegistryTest$SubSecondTimeout: @TaskTimeout must be a whole "
+                + "number of seconds, at least 1 (JTA counts in seconds), but was 500 Millis");
+        assertContains(message, "dev.taskq.HandlerRegistryTest$TimeoutWithoutTransaction: @TaskTimeout is the "
+                + "timeout of the handler's transaction, but the handler runs outside any");
     }
 
     @Test
@@ -114,11 +141,14 @@ class HandlerRegistryTest {
         HandlerRegistry registry = HandlerRegistry.builder(new ArgsCodec()).add(new SendMail())
                 .add(new Configured()).build();
 
+        assertEquals(Duration.ofMinutes(2), HandlerRegistry.builder(new ArgsCodec()).add(new TwoMinutes()).build()
+                .require(TwoMinutes.class).timeout());
         HandlerBinding mail = registry.require("send-mail");
         assertEquals(SendMail.class, mail.handlerClass());
         assertEquals(Mail.class, mail.argsType().getRawClass());
         assertEquals(3, mail.retry().maxAttempts());
         assertTrue(mail.transactional());
+        assertEquals(null, mail.timeout(), "the transaction manager's default");
 
         HandlerBinding configured = registry.require(Configured.class);
         assertEquals("dev.taskq.HandlerRegistryTest$Configured", configured.name(), "the default name");

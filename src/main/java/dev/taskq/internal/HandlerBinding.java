@@ -1,6 +1,7 @@
 package dev.taskq.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
+import java.time.Duration;
 
 /**
  * Everything the queue knows about one handler, worked out once when the application starts.
@@ -10,10 +11,11 @@ import com.fasterxml.jackson.databind.JavaType;
  * @param argsType      the type its arguments are read into
  * @param retry         its retry rules
  * @param transactional whether it runs inside the worker's transaction (the default) or outside any
+ * @param timeout       its transaction's timeout, or {@code null} for the transaction manager's default
  * @param invoker       calls it
  */
 public record HandlerBinding(String name, Class<?> handlerClass, JavaType argsType, RetryPolicy retry,
-        boolean transactional, HandlerInvoker invoker) {
+        boolean transactional, Duration timeout, HandlerInvoker invoker) {
 
     /** @return whether the handler takes no arguments ({@code TaskHandler<Void>}) */
     public boolean takesNoArgs() {

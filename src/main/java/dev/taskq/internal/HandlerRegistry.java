@@ -5,7 +5,9 @@ import dev.taskq.Retry;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskName;
 import dev.taskq.TaskQueueException;
+import dev.taskq.TaskTimeout;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,9 +102,11 @@ public final class HandlerRegistry {
             }
             JavaType argsType;
             RetryPolicy retry;
+            Duration timeout;
             try {
                 argsType = codec.argsTypeOf(handlerClass);
                 retry = RetryPolicy.of(handlerClass.getAnnotation(Retry.class));
+                timeout = timeoutOf(handlerClass);
             } catch (IllegalArgumentException e) {
                 problems.add(handlerClass.getName() + ": " + e.getMessage());
                 return this;
@@ -114,7 +118,7 @@ public final class HandlerRegistry {
             }
             byName.computeIfAbsent(name, key -> new ArrayList<>())
                     .add(new HandlerBinding(name, handlerClass, argsType, retry, runsInTransaction(handlerClass),
-                            invoker));
+                            timeout, invoker));
             return this;
         }
 
@@ -143,6 +147,23 @@ public final class HandlerRegistry {
         private static String nameOf(Class<?> handlerClass) {
             TaskName taskName = handlerClass.getAnnotation(TaskName.class);
             return taskName == null ? handlerClass.getName() : taskName.value();
+        }
+
+        private static Duration timeoutOf(Class<?> handlerClass) {
+            TaskTimeout timeout = handlerClass.getAnnotation(TaskTimeout.class);
+            if (timeout == null) {
+                return null;
+            }
+            Duration duration = Duration.of(timeout.value(), timeout.unit());
+            if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.toNanos() % 1_000_000_000L != 0) {
+                throw new IllegalArgumentException("@TaskTimeout must be a whole number of seconds, at least 1 (JTA "
+                        + "counts in seconds), but was " + timeout.value() + " " + timeout.unit());
+            }
+            if (!runsInTransaction(handlerClass)) {
+                throw new IllegalArgumentException("@TaskTimeout is the timeout of the handler's transaction, but "
+                        + "the handler runs outside any (@Transactional NOT_SUPPORTED or NEVER): remove one of them");
+            }
+            return duration;
         }
 
         private static boolean runsInTransaction(Class<?> handlerClass) {

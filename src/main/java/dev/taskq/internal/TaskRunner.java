@@ -1,8 +1,10 @@
 package dev.taskq.internal;
 
+import jakarta.persistence.EntityManager;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -91,13 +93,18 @@ public final class TaskRunner {
         }
         try {
             if (handler.transactional()) {
-                transactions.requiresNew(em -> {
+                Function<EntityManager, Void> work = em -> {
                     invoke(handler, args);
                     if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded)) {
                         throw new LeaseLost();
                     }
                     return null;
-                });
+                };
+                if (handler.timeout() == null) {
+                    transactions.requiresNew(work);
+                } else {
+                    transactions.requiresNew(handler.timeout(), work);
+                }
             } else {
                 transactions.notSupported(() -> {
                     invoke(handler, args);

@@ -1,6 +1,7 @@
 package dev.taskq.internal;
 
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -30,6 +31,19 @@ public interface Transactions {
      * @return what {@code work} returned
      */
     <T> T requiresNew(Function<EntityManager, T> work);
+
+    /**
+     * Like {@link #requiresNew(Function)}, with a transaction timeout. Implementations that cannot enforce a
+     * timeout (resource-local transactions in Java SE) run the work without one.
+     *
+     * @param timeout the transaction's timeout, whole seconds
+     * @param work    what to do with the transaction's entity manager
+     * @param <T>     its result type
+     * @return what {@code work} returned
+     */
+    default <T> T requiresNew(Duration timeout, Function<EntityManager, T> work) {
+        return requiresNew(work);
+    }
 
     /**
      * Runs {@code work} outside any transaction.

@@ -11,6 +11,8 @@ import dev.taskq.it.app.Job;
 import dev.taskq.it.app.OrderService;
 import dev.taskq.it.app.RecordHandler;
 import dev.taskq.it.app.Rows;
+import dev.taskq.it.app.TimeoutHandler;
+import dev.taskq.TaskQueue;
 import dev.taskq.support.Await;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -32,7 +34,7 @@ class TransactionIT {
     @Deployment
     static WebArchive deployment() {
         return ItDeployment.war("transactions", ItDeployment.FAST, OrderService.class, RecordHandler.class,
-                Environment.class, Job.class, Rows.class, Await.class);
+                Environment.class, Job.class, Rows.class, Await.class, TimeoutHandler.class);
     }
 
     @Inject
@@ -40,6 +42,9 @@ class TransactionIT {
 
     @Inject
     Rows rows;
+
+    @Inject
+    TaskQueue tasks;
 
     private final String ref = UUID.randomUUID().toString().substring(0, 8);
 
@@ -76,6 +81,16 @@ class TransactionIT {
 
         Await.until(Duration.ofSeconds(30), "the task ran", () -> rows.task(id) == null);
         assertEquals(1, rows.ledger("ran " + ref + "%").size());
+    }
+
+    @Test
+    void aHandlerThatOutlivesItsTaskTimeoutIsRolledBackAndFails() {
+        long id = tasks.enqueue(TimeoutHandler.class, new Job(ref));
+
+        Await.until(Duration.ofSeconds(30), "the task failed", () -> rows.task(id).getState() == TaskState.FAILED);
+        assertTrue(rows.task(id).getLastError().startsWith("java.lang.IllegalStateException: The transaction ran longer than its timeout of 1 s (@TaskTimeout) and was rolled back"),
+                rows.task(id).getLastError());
+        assertEquals(List.of(), rows.ledger("ran " + ref), "its write was rolled back");
     }
 
     @Test
