@@ -8,6 +8,7 @@ import dev.taskq.Task;
 import dev.taskq.TaskState;
 import dev.taskq.it.app.Environment;
 import dev.taskq.it.app.Job;
+import dev.taskq.it.app.OrderBean;
 import dev.taskq.it.app.OrderService;
 import dev.taskq.it.app.RecordHandler;
 import dev.taskq.it.app.Rows;
@@ -34,7 +35,7 @@ class TransactionIT {
     @Deployment
     static WebArchive deployment() {
         return ItDeployment.war("transactions", ItDeployment.FAST, OrderService.class, RecordHandler.class,
-                Environment.class, Job.class, Rows.class, Await.class, TimeoutHandler.class);
+                Environment.class, Job.class, Rows.class, Await.class, TimeoutHandler.class, OrderBean.class);
     }
 
     @Inject
@@ -45,6 +46,9 @@ class TransactionIT {
 
     @Inject
     TaskQueue tasks;
+
+    @jakarta.ejb.EJB
+    OrderBean orderBean;
 
     private final String ref = UUID.randomUUID().toString().substring(0, 8);
 
@@ -73,6 +77,18 @@ class TransactionIT {
 
         assertEquals(List.of(), rows.ledger("order " + ref));
         assertEquals(List.of(), rows.tasksFor(ref));
+    }
+
+    @Test
+    void anEjbsContainerManagedTransactionCarriesTheEnqueueToo() {
+        long id = orderBean.placeOrder(ref, false);
+        assertEquals(List.of("order " + ref), rows.ledger("order " + ref));
+        Await.until(Duration.ofSeconds(30), "the task ran", () -> rows.task(id) == null);
+
+        String rolledBack = ref + "-rolled-back";
+        orderBean.placeOrder(rolledBack, true);
+        assertEquals(List.of(), rows.ledger("order " + rolledBack));
+        assertEquals(List.of(), rows.tasksFor(rolledBack));
     }
 
     @Test
