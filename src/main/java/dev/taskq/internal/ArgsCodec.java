@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.PolymorphicTypeValidator;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.taskq.TaskHandler;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 
 /**
  * Task arguments to and from JSON, with Jackson set up so that arguments stay data: no default typing, and a
@@ -54,8 +56,8 @@ public final class ArgsCodec {
         // Object.class is what Jackson reports for a raw TaskHandler or an unresolved type variable too;
         // only an explicit TaskHandler<Object> fixes A.
         for (Class<?> type = handlerClass; type != null; type = type.getSuperclass()) {
-            for (java.lang.reflect.Type implemented : type.getGenericInterfaces()) {
-                if (implemented instanceof java.lang.reflect.ParameterizedType parameterized
+            for (Type implemented : type.getGenericInterfaces()) {
+                if (implemented instanceof ParameterizedType parameterized
                         && parameterized.getRawType() == TaskHandler.class) {
                     return parameterized.getActualTypeArguments()[0] != Object.class;
                 }

@@ -1,7 +1,6 @@
 package dev.taskq.internal;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,9 +44,5 @@ final class WakeUp {
         } finally {
             lock.unlock();
         }
-    }
-
-    static long millis(Duration duration) {
-        return TimeUnit.NANOSECONDS.toMillis(duration.toNanos());
     }
 }

@@ -58,8 +58,8 @@ public final class Worker {
         for (int i = 0; i < settings.threads(); i++) {
             submitted.add(loopExecutor.submit(this::loop));
         }
-        long beat = WakeUp.millis(settings.heartbeatInterval());
-        long rescue = Math.max(beat, WakeUp.millis(settings.dirtyThreshold()) / 3);
+        long beat = settings.heartbeatInterval().toMillis();
+        long rescue = Math.max(beat, settings.dirtyThreshold().toMillis() / 3);
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("heartbeat", heartbeat::runOnce), beat, beat,
                 TimeUnit.MILLISECONDS));
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", rescuer::runOnce), rescue,

@@ -8,6 +8,7 @@ import dev.taskq.internal.Engine;
 import dev.taskq.internal.LocalTransactions;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.support.QuietLogs;
 import dev.taskq.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,7 +65,7 @@ public final class Benchmark {
     private final TaskOptions options = TaskOptions.defaults().withQueue(QUEUE);
 
     public static void main(String[] args) throws Exception {
-        quietLogs();
+        QuietLogs.apply();
         new Benchmark().run();
         System.exit(0);
     }
@@ -88,14 +89,6 @@ public final class Benchmark {
                 + "each in its own transaction.");
     }
 
-    /** Start and stop lines of every round would break up the table. */
-    private static void quietLogs() {
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.setLevel(java.util.logging.Level.WARNING);
-        for (java.util.logging.Handler handler : root.getHandlers()) {
-            handler.setLevel(java.util.logging.Level.WARNING);
-        }
-    }
 
     private static void row(String name, double taskq, double baseline) {
         System.out.printf("%-40s %,14.0f %,16.0f %8.2f%n", name, taskq, baseline, taskq / baseline);

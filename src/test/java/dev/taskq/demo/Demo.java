@@ -10,6 +10,7 @@ import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.Await;
 import dev.taskq.support.LedgerEntry;
+import dev.taskq.support.QuietLogs;
 import dev.taskq.support.TestDatabase;
 import java.io.IOException;
 import java.time.Clock;
@@ -53,7 +54,7 @@ public final class Demo {
     }
 
     public static void main(String[] args) throws Exception {
-        quietLogs();
+        QuietLogs.apply();
         LocalTransactions transactions = new LocalTransactions(TestDatabase.get().entityManagerFactory());
         WorkerSettings settings = WorkerSettings.defaults().with(WorkerSettings.QUEUES, "demo")
                 .with(WorkerSettings.THREADS, "2").with(WorkerSettings.POLL_INTERVAL, "100ms");
@@ -102,11 +103,4 @@ public final class Demo {
         System.out.println(line);
     }
 
-    private static void quietLogs() {
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.setLevel(java.util.logging.Level.WARNING);
-        for (java.util.logging.Handler handler : root.getHandlers()) {
-            handler.setLevel(java.util.logging.Level.WARNING);
-        }
-    }
 }
