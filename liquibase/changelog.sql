@@ -42,3 +42,11 @@ create unique index taskq_task_unique_live on taskq_task (unique_key) where stat
 -- Serves the dirty check (stale heartbeats) and the heartbeat's own update.
 create index taskq_task_running on taskq_task (alive_at) where state = 'RUNNING';
 --rollback drop table taskq_task; drop sequence taskq_task_seq;
+
+--changeset taskq:2 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: Paused queues: no node claims their tasks while they are listed here.
+create table taskq_queue_pause (
+    queue     varchar(64) primary key,
+    paused_at timestamptz not null
+);
+--rollback drop table taskq_queue_pause;

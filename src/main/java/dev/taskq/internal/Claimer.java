@@ -2,6 +2,7 @@ package dev.taskq.internal;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 
 /** Claims due tasks for this node, one batch per transaction, and gives back the ones it will not run. */
 public final class Claimer {
@@ -20,10 +21,18 @@ public final class Claimer {
         this.clock = clock;
     }
 
-    /** @return the tasks claimed, at most one batch; they are RUNNING on this node once this returns */
+    /**
+     * @return the tasks claimed from the node's queues that are not paused, at most one batch; they are RUNNING
+     *         on this node once this returns
+     */
     public List<ClaimedTask> runOnce() {
-        List<ClaimedTask> claimed = transactions.requiresNew(em -> store.claimDue(em, settings.queues(),
-                clock.instant(), settings.batchSize(), settings.nodeId()));
+        List<ClaimedTask> claimed = transactions.requiresNew(em -> {
+            Set<String> paused = AdminStore.pausedQueues(em);
+            List<String> queues = paused.isEmpty() ? settings.queues()
+                    : settings.queues().stream().filter(queue -> !paused.contains(queue)).toList();
+            return queues.isEmpty() ? List.<ClaimedTask>of()
+                    : store.claimDue(em, queues, clock.instant(), settings.batchSize(), settings.nodeId());
+        });
         claimed.forEach(running::add);
         return claimed;
     }

@@ -1,5 +1,6 @@
 package dev.taskq.internal;
 
+import dev.taskq.TaskAdmin;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskQueue;
 import java.time.Clock;
@@ -21,6 +22,7 @@ public final class Engine {
     private final Heartbeat heartbeat;
     private final Rescuer rescuer;
     private final RunningTasks running = new RunningTasks();
+    private final TaskAdmin admin;
 
     private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
             Clock clock, RandomGenerator random) {
@@ -32,6 +34,7 @@ public final class Engine {
                 random);
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(store, transactions, settings, clock);
+        this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock);
     }
 
     /**
@@ -62,6 +65,11 @@ public final class Engine {
     /** @return the queue that enqueues tasks */
     public TaskQueue queue() {
         return queue;
+    }
+
+    /** @return the admin service */
+    public TaskAdmin admin() {
+        return admin;
     }
 
     /** @return a new worker running on these executors, not yet started */

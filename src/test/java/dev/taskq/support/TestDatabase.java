@@ -155,7 +155,7 @@ public final class TestDatabase {
                             queue varchar(64),
                             ref varchar(200))""");
                 // Each JVM starts from an empty, freshly vacuumed queue (STACK.md: a churned table slows down).
-                statement.execute("truncate taskq_task, test_ledger");
+                statement.execute("truncate taskq_task, taskq_queue_pause, test_ledger");
                 statement.execute("vacuum analyze taskq_task");
             }
         } catch (Exception e) {

@@ -1,0 +1,156 @@
+package dev.taskq.internal;
+
+import dev.taskq.Task;
+import dev.taskq.TaskFilter;
+import dev.taskq.TaskGroup;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The statements of {@link dev.taskq.TaskAdmin}, beside {@link TaskStore}'s statements of the engine. Native
+ * SQL: the groups and filters are plain predicates, and bulk actions take their rows in batches with
+ * {@code SKIP LOCKED}, so an admin action never waits for, or blocks, a worker.
+ */
+public final class AdminStore {
+
+    /** Rows one statement of a bulk action takes; bulk actions loop until none are left. */
+    static final int BATCH = 1_000;
+
+    /** Where a FAILED or DIRTY task can be retried: the worker has let go of it, or is gone. */
+    private static final String RETRYABLE = "(state = 'FAILED' or (state = 'RUNNING' and alive_at < :staleBefore))";
+
+    private static final String RETRY = """
+            state = 'PENDING', eta = :now, worker = null, started_at = null, alive_at = null, finished_at = null,
+            max_attempts = greatest(max_attempts, attempt + 1)""";
+
+    /** The conditions that place a task in a group, as of {@code :now} and {@code :staleBefore}. */
+    static String condition(TaskGroup group) {
+        return switch (group) {
+            case FUTURE -> "state = 'PENDING' and eta > :now";
+            case PENDING -> "state = 'PENDING' and eta <= :now";
+            case ACTIVE -> "state = 'RUNNING' and alive_at >= :staleBefore";
+            case DIRTY -> "state = 'RUNNING' and alive_at < :staleBefore";
+            case FAILED -> "state = 'FAILED'";
+            case SUCCEEDED -> "state = 'SUCCEEDED'";
+        };
+    }
+
+    private static String order(TaskGroup group) {
+        return switch (group) {
+            case FUTURE -> "eta, id";
+            case PENDING -> "priority desc, eta, id";
+            case ACTIVE -> "started_at, id";
+            case DIRTY -> "alive_at, id";
+            case FAILED, SUCCEEDED -> "finished_at desc, id desc";
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Task> list(EntityManager em, TaskGroup group, TaskFilter filter, int offset, int limit, Instant now,
+            Instant staleBefore) {
+        String sql = "select * from taskq_task where " + where(group, filter) + " order by " + order(group)
+                + " offset :offset limit :limit";
+        return bind(em.createNativeQuery(sql, Task.class), sql, filter, now, staleBefore)
+                .setParameter("offset", offset)
+                .setParameter("limit", limit)
+                .getResultList();
+    }
+
+    public long count(EntityManager em, TaskGroup group, TaskFilter filter, Instant now, Instant staleBefore) {
+        String sql = "select count(*) from taskq_task where " + where(group, filter);
+        return ((Number) bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).getSingleResult())
+                .longValue();
+    }
+
+    public boolean retry(EntityManager em, long id, Instant now, Instant staleBefore) {
+        return em.createNativeQuery("update taskq_task set " + RETRY + " where id = :id and " + RETRYABLE)
+                .setParameter("id", id)
+                .setParameter("now", utc(now))
+                .setParameter("staleBefore", utc(staleBefore))
+                .executeUpdate() == 1;
+    }
+
+    /** A claim holds its rows' locks until it commits; the DELETE then re-checks the state, and finds RUNNING. */
+    public boolean cancel(EntityManager em, long id) {
+        return em.createNativeQuery("delete from taskq_task where id = :id and state = 'PENDING'")
+                .setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
+    public boolean delete(EntityManager em, long id) {
+        return em.createNativeQuery("delete from taskq_task where id = :id").setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
+    /** Retries one batch of a group; the caller loops, each batch in a transaction of its own. */
+    public int retryBatch(EntityManager em, TaskGroup group, TaskFilter filter, Instant now, Instant staleBefore) {
+        String sql = "with picked as (select id from taskq_task where " + where(group, filter) + " and " + RETRYABLE
+                + " limit " + BATCH + " for no key update skip locked) "
+                + "update taskq_task t set " + RETRY + " from picked where t.id = picked.id";
+        return bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).executeUpdate();
+    }
+
+    /** Deletes one batch of a group; the caller loops, each batch in a transaction of its own. */
+    public int deleteBatch(EntityManager em, TaskGroup group, TaskFilter filter, Instant now, Instant staleBefore) {
+        String sql = "delete from taskq_task where id in (select id from taskq_task where " + where(group, filter)
+                + " limit " + BATCH + " for update skip locked)";
+        return bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).executeUpdate();
+    }
+
+    public void pause(EntityManager em, String queue, Instant now) {
+        em.createNativeQuery("insert into taskq_queue_pause (queue, paused_at) values (:queue, :now) "
+                + "on conflict (queue) do nothing")
+                .setParameter("queue", queue)
+                .setParameter("now", utc(now))
+                .executeUpdate();
+    }
+
+    public void resume(EntityManager em, String queue) {
+        em.createNativeQuery("delete from taskq_queue_pause where queue = :queue").setParameter("queue", queue)
+                .executeUpdate();
+    }
+
+    /** Also read by every claim: a tiny table, one index lookup. */
+    public static Set<String> pausedQueues(EntityManager em) {
+        @SuppressWarnings("unchecked")
+        List<String> queues = em.createNativeQuery("select queue from taskq_queue_pause").getResultList();
+        return new TreeSet<>(queues);
+    }
+
+    private static String where(TaskGroup group, TaskFilter filter) {
+        return "(" + condition(group) + ")"
+                + (filter.queue() == null ? "" : " and queue = :queue")
+                + (filter.name() == null ? "" : " and name = :name")
+                + (filter.errorContains() == null ? "" : " and strpos(lower(last_error), lower(:error)) > 0");
+    }
+
+    /** Binds the parameters {@code sql} names: which of the times it needs depends on the group. */
+    private static Query bind(Query query, String sql, TaskFilter filter, Instant now, Instant staleBefore) {
+        if (sql.contains(":now")) {
+            query.setParameter("now", utc(now));
+        }
+        if (sql.contains(":staleBefore")) {
+            query.setParameter("staleBefore", utc(staleBefore));
+        }
+        if (filter.queue() != null) {
+            query.setParameter("queue", filter.queue());
+        }
+        if (filter.name() != null) {
+            query.setParameter("name", filter.name());
+        }
+        if (filter.errorContains() != null) {
+            query.setParameter("error", filter.errorContains());
+        }
+        return query;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

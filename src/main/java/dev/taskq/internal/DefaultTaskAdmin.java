@@ -1,0 +1,153 @@
+package dev.taskq.internal;
+
+import dev.taskq.Task;
+import dev.taskq.TaskAdmin;
+import dev.taskq.TaskFilter;
+import dev.taskq.TaskGroup;
+import dev.taskq.TaskQueueException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The {@link TaskAdmin}: each action in a transaction of its own, bulk actions one batch per transaction. */
+public final class DefaultTaskAdmin implements TaskAdmin {
+
+    private static final System.Logger LOG = System.getLogger(DefaultTaskAdmin.class.getName());
+
+    private final AdminStore store = new AdminStore();
+    private final Transactions transactions;
+    private final Duration dirtyThreshold;
+    private final Clock clock;
+
+    /**
+     * @param transactions   how to reach the database
+     * @param dirtyThreshold where ACTIVE ends and DIRTY begins, as the workers judge it
+     * @param clock          the time groups are judged at
+     */
+    public DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock) {
+        this.transactions = transactions;
+        this.dirtyThreshold = dirtyThreshold;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<Task> list(TaskGroup group, TaskFilter filter, int offset, int limit) {
+        requireGroup(group);
+        if (offset < 0 || limit < 1 || limit > 1_000) {
+            throw new TaskQueueException("list needs an offset of 0 or more and a limit from 1 to 1000, but got "
+                    + "offset " + offset + " and limit " + limit + ".");
+        }
+        Instant now = clock.instant();
+        return transactions.requiresNew(em -> store.list(em, group, orAll(filter), offset, limit, now,
+                now.minus(dirtyThreshold)));
+    }
+
+    @Override
+    public long count(TaskGroup group, TaskFilter filter) {
+        requireGroup(group);
+        Instant now = clock.instant();
+        return transactions.requiresNew(em -> store.count(em, group, orAll(filter), now, now.minus(dirtyThreshold)));
+    }
+
+    @Override
+    public Optional<Task> find(long id) {
+        return Optional.ofNullable(transactions.requiresNew(em -> em.find(Task.class, id)));
+    }
+
+    @Override
+    public boolean retry(long id) {
+        Instant now = clock.instant();
+        return logged("retried", id, transactions.requiresNew(em -> store.retry(em, id, now,
+                now.minus(dirtyThreshold))));
+    }
+
+    @Override
+    public boolean cancel(long id) {
+        return logged("cancelled", id, transactions.requiresNew(em -> store.cancel(em, id)));
+    }
+
+    @Override
+    public boolean delete(long id) {
+        return logged("deleted", id, transactions.requiresNew(em -> store.delete(em, id)));
+    }
+
+    @Override
+    public int retryAll(TaskGroup group, TaskFilter filter) {
+        requireGroup(group);
+        if (group != TaskGroup.FAILED && group != TaskGroup.DIRTY) {
+            throw new TaskQueueException("Only FAILED and DIRTY tasks can be retried, but the group was " + group
+                    + ".");
+        }
+        return inBatches("retried", group, em -> {
+            Instant now = clock.instant();
+            return store.retryBatch(em, group, orAll(filter), now, now.minus(dirtyThreshold));
+        });
+    }
+
+    @Override
+    public int deleteAll(TaskGroup group, TaskFilter filter) {
+        requireGroup(group);
+        return inBatches("deleted", group, em -> {
+            Instant now = clock.instant();
+            return store.deleteBatch(em, group, orAll(filter), now, now.minus(dirtyThreshold));
+        });
+    }
+
+    @Override
+    public void pause(String queue) {
+        QueueNames.require("pause", queue);
+        transactions.requiresNew(em -> {
+            store.pause(em, queue, clock.instant());
+            return null;
+        });
+        LOG.log(Level.INFO, "Queue {0} paused: no node claims its tasks until it is resumed", queue);
+    }
+
+    @Override
+    public void resume(String queue) {
+        QueueNames.require("resume", queue);
+        transactions.requiresNew(em -> {
+            store.resume(em, queue);
+            return null;
+        });
+        LOG.log(Level.INFO, "Queue {0} resumed", queue);
+    }
+
+    @Override
+    public Set<String> pausedQueues() {
+        return transactions.requiresNew(AdminStore::pausedQueues);
+    }
+
+    /** Short transactions, so a large purge never holds thousands of row locks at once. */
+    private int inBatches(String action, TaskGroup group,
+            Function<jakarta.persistence.EntityManager, Integer> batch) {
+        int total = 0;
+        for (int done = transactions.requiresNew(batch); done > 0; done = transactions.requiresNew(batch)) {
+            total += done;
+        }
+        int touched = total;
+        LOG.log(Level.INFO, () -> "Admin " + action + " " + touched + " " + group + " task(s)");
+        return total;
+    }
+
+    private static boolean logged(String action, long id, boolean done) {
+        if (done) {
+            LOG.log(Level.INFO, "Admin {0} task {1}", action, id);
+        }
+        return done;
+    }
+
+    private static void requireGroup(TaskGroup group) {
+        Objects.requireNonNull(group, "group: pass one of " + List.of(TaskGroup.values()));
+    }
+
+    private static TaskFilter orAll(TaskFilter filter) {
+        return filter == null ? TaskFilter.all() : filter;
+    }
+}

@@ -1,0 +1,214 @@
+package dev.taskq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.internal.ClaimedTask;
+import dev.taskq.internal.Engine;
+import dev.taskq.internal.TaskRunner.Outcome;
+import dev.taskq.internal.WorkerSettings;
+import dev.taskq.support.QueueHarness;
+import dev.taskq.support.Ref;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a person does with the queue, and that it is safe while workers run. */
+class AdminTest {
+
+    private final QueueHarness h = new QueueHarness();
+    private Engine engine;
+    private TaskAdmin admin;
+
+    /** Fails while its ref starts with "fail", writes nothing. */
+    @TaskName("job")
+    @Retry(maxAttempts = 1)
+    static final class Job implements TaskHandler<Ref> {
+        @Override
+        public void handle(Ref args) {
+            if (args.ref().startsWith("fail")) {
+                throw new IllegalStateException("bad " + args.ref());
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        engine = h.startWith(settings -> settings.with(WorkerSettings.BATCH_SIZE, "1"), new Job());
+        admin = engine.admin();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        admin.resume(h.queue);
+        h.close();
+    }
+
+    private long enqueue(String ref, TaskOptions options) {
+        return h.tasks().enqueue(Job.class, new Ref(ref), options);
+    }
+
+    private Outcome runOne() {
+        return engine.runner().run(engine.claimer().runOnce().get(0));
+    }
+
+    private TaskFilter mine() {
+        return TaskFilter.all().withQueue(h.queue);
+    }
+
+    private Map<TaskGroup, Long> counts() {
+        Map<TaskGroup, Long> counts = new java.util.EnumMap<>(TaskGroup.class);
+        for (TaskGroup group : TaskGroup.values()) {
+            counts.put(group, admin.count(group, mine()));
+        }
+        return counts;
+    }
+
+    @Test
+    void everyTaskIsInTheGroupItsStateEtaAndHeartbeatSay() {
+        long failed = enqueue("fail-1", h.options().withPriority(9));
+        assertEquals(Outcome.FAILED, runOne());
+        long dirty = enqueue("dirty", h.options().withPriority(8));
+        engine.claimer().runOnce();
+        h.clock.advance(Duration.ofSeconds(31));
+        long active = enqueue("active", h.options().withPriority(7));
+        engine.claimer().runOnce();
+        long pending = enqueue("pending", h.options());
+        long future = enqueue("future", h.options().withDelay(Duration.ofHours(1)));
+
+        assertEquals(Map.of(TaskGroup.FUTURE, 1L, TaskGroup.PENDING, 1L, TaskGroup.ACTIVE, 1L, TaskGroup.DIRTY, 1L,
+                TaskGroup.FAILED, 1L, TaskGroup.SUCCEEDED, 0L), counts());
+        assertEquals(List.of(future), ids(admin.list(TaskGroup.FUTURE, mine(), 0, 10)));
+        assertEquals(List.of(pending), ids(admin.list(TaskGroup.PENDING, mine(), 0, 10)));
+        assertEquals(List.of(active), ids(admin.list(TaskGroup.ACTIVE, mine(), 0, 10)));
+        assertEquals(List.of(dirty), ids(admin.list(TaskGroup.DIRTY, mine(), 0, 10)));
+        assertEquals(List.of(failed), ids(admin.list(TaskGroup.FAILED, mine(), 0, 10)));
+        assertTrue(admin.find(failed).orElseThrow().getLastError().startsWith("java.lang.IllegalStateException: bad"));
+    }
+
+    @Test
+    void listingsPageAndFilter() {
+        List<Long> ids = IntStream.range(0, 5).mapToObj(i -> enqueue("p" + i, h.options())).toList();
+        enqueue("elsewhere", h.options().withQueue(h.queue + "-b"));
+
+        assertEquals(ids.subList(0, 2), ids(admin.list(TaskGroup.PENDING, mine(), 0, 2)));
+        assertEquals(ids.subList(2, 4), ids(admin.list(TaskGroup.PENDING, mine(), 2, 2)));
+        assertEquals(5, admin.count(TaskGroup.PENDING, mine()));
+        assertEquals(0, admin.count(TaskGroup.PENDING, mine().withName("other")));
+        assertEquals(1, admin.count(TaskGroup.PENDING, TaskFilter.all().withQueue(h.queue + "-b")));
+        assertThrows(TaskQueueException.class, () -> admin.list(TaskGroup.PENDING, mine(), 0, 5_000));
+        admin.deleteAll(TaskGroup.PENDING, TaskFilter.all().withQueue(h.queue + "-b"));
+    }
+
+    @Test
+    void retryPutsAFailedTaskBackWithItsHistoryAndOneMoreAttempt() {
+        long id = enqueue("fail-1", h.options());
+        runOne();
+        String error = admin.find(id).orElseThrow().getLastError();
+
+        assertTrue(admin.retry(id));
+        Task retried = admin.find(id).orElseThrow();
+        assertEquals(TaskState.PENDING, retried.getState());
+        assertEquals(1, retried.getAttempt(), "history kept");
+        assertEquals(2, retried.getMaxAttempts(), "one more attempt");
+        assertEquals(error, retried.getLastError(), "history kept");
+        assertEquals(h.clock.instant(), retried.getEta());
+        assertFalse(admin.retry(id), "a PENDING task is not retried");
+        assertEquals(Outcome.FAILED, runOne(), "it ran again, and failed again");
+        assertEquals(2, admin.find(id).orElseThrow().getAttempt());
+    }
+
+    @Test
+    void retryRescuesADirtyTaskButNotAnActiveOne() {
+        long id = enqueue("slow", h.options());
+        engine.claimer().runOnce();
+        assertFalse(admin.retry(id), "its worker is alive");
+
+        h.clock.advance(Duration.ofSeconds(31));
+        assertTrue(admin.retry(id));
+        assertEquals(TaskState.PENDING, admin.find(id).orElseThrow().getState());
+    }
+
+    @Test
+    void cancelDeletesOnlyWhatHasNotStarted() {
+        long waiting = enqueue("waiting", h.options().withDelay(Duration.ofMinutes(5)));
+        long running = enqueue("running", h.options());
+        engine.claimer().runOnce();
+
+        assertTrue(admin.cancel(waiting));
+        assertFalse(admin.cancel(running));
+        assertEquals(TaskState.RUNNING, admin.find(running).orElseThrow().getState());
+        assertTrue(admin.delete(running), "delete takes anything");
+        assertFalse(admin.delete(running));
+        assertEquals(List.of(), h.rows());
+    }
+
+    @Test
+    void bulkRetryAndDeleteReportWhatTheyTouched() {
+        IntStream.range(0, 3).forEach(i -> enqueue("fail-a" + i, h.options()));
+        IntStream.range(0, 2).forEach(i -> enqueue("fail-b" + i, h.options()));
+        IntStream.range(0, 5).forEach(i -> runOne());
+        // Make the two kinds of failure tell apart by their error text.
+        assertEquals(3, admin.count(TaskGroup.FAILED, mine().withErrorContaining("BAD FAIL-A")));
+
+        assertEquals(3, admin.retryAll(TaskGroup.FAILED, mine().withErrorContaining("bad fail-a")));
+        assertEquals(Map.of(TaskGroup.FUTURE, 0L, TaskGroup.PENDING, 3L, TaskGroup.ACTIVE, 0L, TaskGroup.DIRTY, 0L,
+                TaskGroup.FAILED, 2L, TaskGroup.SUCCEEDED, 0L), counts());
+        assertThrows(TaskQueueException.class, () -> admin.retryAll(TaskGroup.PENDING, mine()));
+        assertEquals(2, admin.deleteAll(TaskGroup.FAILED, mine()));
+        assertEquals(3, admin.deleteAll(TaskGroup.PENDING, mine()));
+        assertEquals(List.of(), h.rows());
+    }
+
+    @Test
+    void aPausedQueueIsNotClaimedUntilResumed() {
+        long id = enqueue("held", h.options());
+
+        admin.pause(h.queue);
+        assertTrue(admin.pausedQueues().contains(h.queue));
+        assertEquals(List.of(), engine.claimer().runOnce());
+
+        admin.resume(h.queue);
+        assertEquals(List.of(id), engine.claimer().runOnce().stream().map(ClaimedTask::id).toList());
+    }
+
+    @Test
+    void cancelRacingWorkersEitherCancelsATaskOrLetsItRunNeverBoth() throws Exception {
+        List<Long> ids = h.tasks().enqueueAll(Job.class,
+                IntStream.range(0, 300).mapToObj(i -> new Ref("r" + i)).toList(), h.options());
+        Set<Long> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> {
+            for (List<ClaimedTask> batch = engine.claimer().runOnce(); !batch.isEmpty();
+                    batch = engine.claimer().runOnce()) {
+                batch.forEach(task -> claimed.add(task.id()));
+            }
+        });
+        List<Long> cancelled = new ArrayList<>();
+        for (long id : ids) {
+            if (admin.cancel(id)) {
+                cancelled.add(id);
+            }
+        }
+        worker.get(60, TimeUnit.SECONDS);
+
+        Set<Long> both = new HashSet<>(cancelled);
+        both.retainAll(claimed);
+        assertEquals(Set.of(), both, "no task was both cancelled and claimed");
+        assertEquals(ids.size(), cancelled.size() + claimed.size(), "every task was one or the other");
+    }
+
+    private static List<Long> ids(List<Task> tasks) {
+        return tasks.stream().map(Task::getId).toList();
+    }
+}
