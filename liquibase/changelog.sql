@@ -50,3 +50,8 @@ create table taskq_queue_pause (
     paused_at timestamptz not null
 );
 --rollback drop table taskq_queue_pause;
+
+--changeset taskq:3 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: Serves the pruner (finished tasks past their retention) and the admin's newest-first listings.
+create index taskq_task_finished on taskq_task (state, finished_at) where state in ('SUCCEEDED', 'FAILED');
+--rollback drop index taskq_task_finished;

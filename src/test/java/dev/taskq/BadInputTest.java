@@ -240,8 +240,8 @@ class BadInputTest {
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.THREADS, "four")).getMessage());
         assertMessage("taskq.worker.batch-size must be between 1 and 1000, but was 5000.", assertThrows(
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.BATCH_SIZE, "5000")).getMessage());
-        assertMessage("taskq.worker.poll-interval must be a duration such as 500ms, 2s, 5m, 1h or PT1.5S, but was "
-                + "'soon'.", assertThrows(TaskQueueException.class,
+        assertMessage("taskq.worker.poll-interval must be a duration such as 500ms, 2s, 5m, 1h, 7d or "
+                + "PT1.5S, but was 'soon'.", assertThrows(TaskQueueException.class,
                 () -> defaults.with(WorkerSettings.POLL_INTERVAL, "soon")).getMessage());
         assertMessage("taskq.worker.dirty-threshold must be between 3s and 86400s (at least 3 times "
                 + "taskq.worker.heartbeat-interval), but was 2s.", assertThrows(TaskQueueException.class,
@@ -251,8 +251,11 @@ class BadInputTest {
         assertMessage("taskq.worker.queues needs a queue name of 1 to 64 letters, digits or . _ - :, but was ''.",
                 assertThrows(TaskQueueException.class, () -> defaults.with(WorkerSettings.QUEUES, "mail,"))
                         .getMessage());
-        assertMessage("taskq.worker.keep-succeeded must be true or false, but was 'yes'.", assertThrows(
-                TaskQueueException.class, () -> defaults.with(WorkerSettings.KEEP_SUCCEEDED, "yes")).getMessage());
+        assertMessage("taskq.retention.succeeded must be a duration such as 500ms, 2s, 5m, 1h, 7d or PT1.5S, but was "
+                + "'yes'.", assertThrows(TaskQueueException.class,
+                () -> defaults.with(WorkerSettings.SUCCEEDED_RETENTION, "yes")).getMessage());
+        assertMessage("taskq.retention.failed must be between 60s and 315360000s, but was 1s.", assertThrows(
+                TaskQueueException.class, () -> defaults.with(WorkerSettings.FAILED_RETENTION, "1s")).getMessage());
         assertMessage("taskq.worker.shutdown-grace must be between 0s and 600s, but was 3600s.", assertThrows(
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.SHUTDOWN_GRACE, "1h")).getMessage());
     }

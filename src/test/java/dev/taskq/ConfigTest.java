@@ -29,6 +29,8 @@ class ConfigTest {
         assertEquals(DirtyPolicy.KEEP, settings.dirtyPolicy());
         assertEquals(Duration.ofSeconds(10), settings.shutdownGrace());
         assertFalse(settings.keepSucceeded());
+        assertEquals(Duration.ZERO, settings.succeededRetention());
+        assertEquals(null, settings.failedRetention(), "failed tasks are kept for a person");
         assertTrue(settings.nodeId().endsWith("/" + ProcessHandle.current().pid()), settings.nodeId());
     }
 
@@ -42,7 +44,9 @@ class ConfigTest {
                 WorkerSettings.DIRTY_THRESHOLD, "5m",
                 WorkerSettings.DIRTY_POLICY, "Requeue",
                 WorkerSettings.SHUTDOWN_GRACE, "0s",
-                WorkerSettings.NODE_ID, "web-1")));
+                WorkerSettings.NODE_ID, "web-1",
+                WorkerSettings.SUCCEEDED_RETENTION, "7d",
+                WorkerSettings.FAILED_RETENTION, "30d")));
 
         assertFalse(settings.enabled());
         assertEquals(List.of("mail", "images:resize"), settings.queues());
@@ -52,6 +56,8 @@ class ConfigTest {
         assertEquals(DirtyPolicy.REQUEUE, settings.dirtyPolicy());
         assertEquals(Duration.ZERO, settings.shutdownGrace());
         assertEquals("web-1", settings.nodeId());
+        assertEquals(Duration.ofDays(7), settings.succeededRetention());
+        assertEquals(Duration.ofDays(30), settings.failedRetention());
     }
 
     @Test

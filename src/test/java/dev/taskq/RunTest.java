@@ -95,7 +95,7 @@ class RunTest {
 
     @Test
     void keptSucceededTasksStayAsSucceeded() {
-        h.startWith(settings -> settings.with(WorkerSettings.KEEP_SUCCEEDED, "true"), new FlakyHandler(h));
+        h.startWith(settings -> settings.with(WorkerSettings.SUCCEEDED_RETENTION, "1h"), new FlakyHandler(h));
         long id = h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options());
 
         assertEquals(Outcome.SUCCEEDED, h.engine().runner().run(claimOne()));

@@ -21,6 +21,7 @@ public final class Engine {
     private final TaskRunner runner;
     private final Heartbeat heartbeat;
     private final Rescuer rescuer;
+    private final Pruner pruner;
     private final RunningTasks running = new RunningTasks();
     private final TaskAdmin admin;
 
@@ -34,6 +35,7 @@ public final class Engine {
                 random);
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(store, transactions, settings, clock);
+        this.pruner = new Pruner(store, transactions, settings, clock);
         this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock);
     }
 
@@ -74,7 +76,7 @@ public final class Engine {
 
     /** @return a new worker running on these executors, not yet started */
     public Worker worker(ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
-        return new Worker(settings, claimer, runner, heartbeat, rescuer, loopExecutor, scheduler);
+        return new Worker(settings, claimer, runner, heartbeat, rescuer, pruner, loopExecutor, scheduler);
     }
 
     /** @return the claimer, for driving the engine step by step */
@@ -95,6 +97,11 @@ public final class Engine {
     /** @return the rescuer, for driving the engine step by step */
     public Rescuer rescuer() {
         return rescuer;
+    }
+
+    /** @return the pruner, for driving the engine step by step */
+    public Pruner pruner() {
+        return pruner;
     }
 
     /** @return the tasks this node runs now */

@@ -246,6 +246,24 @@ public final class TaskStore {
     }
 
     /**
+     * Deletes up to {@code limit} finished tasks of {@code state} that finished before {@code before}, skipping
+     * rows someone holds (an admin acting on them). Served by the partial index {@code taskq_task_finished}.
+     *
+     * @return how many were deleted; the pruner calls again, in a new transaction, until none are left
+     */
+    public int pruneFinished(EntityManager em, TaskState state, Instant before, int limit) {
+        return em.createNativeQuery("""
+                        delete from taskq_task where id in (
+                            select id from taskq_task
+                            where state = :state and finished_at < cast(:before as timestamptz)
+                            limit :limit for update skip locked)""")
+                .setParameter("state", state.name())
+                .setParameter("before", utc(before))
+                .setParameter("limit", limit)
+                .executeUpdate();
+    }
+
+    /**
      * @param requeued dirty tasks put back to PENDING
      * @param failed   dirty tasks that had no attempts left and are now FAILED
      */

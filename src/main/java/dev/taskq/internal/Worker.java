@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node's worker: N claim-and-run loops on one executor, the heartbeat and the rescuer on a scheduler. The
+ * A node's worker: N claim-and-run loops on one executor, the heartbeat, the rescuer and the pruner on a scheduler. The
  * executors belong to the caller (in a server, the managed ones), so the worker cancels what it submitted and
  * never shuts an executor down.
  *
@@ -23,12 +23,14 @@ public final class Worker {
 
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
     private static final Duration AFTER_INTERRUPT = Duration.ofSeconds(5);
+    private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
     private final WorkerSettings settings;
     private final Claimer claimer;
     private final TaskRunner runner;
     private final Heartbeat heartbeat;
     private final Rescuer rescuer;
+    private final Pruner pruner;
     private final ExecutorService loopExecutor;
     private final ScheduledExecutorService scheduler;
     private final WakeUp wakeUp = new WakeUp();
@@ -38,12 +40,13 @@ public final class Worker {
     private boolean started;
 
     Worker(WorkerSettings settings, Claimer claimer, TaskRunner runner, Heartbeat heartbeat, Rescuer rescuer,
-            ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
+            Pruner pruner, ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.claimer = claimer;
         this.runner = runner;
         this.heartbeat = heartbeat;
         this.rescuer = rescuer;
+        this.pruner = pruner;
         this.loopExecutor = loopExecutor;
         this.scheduler = scheduler;
     }
@@ -64,6 +67,11 @@ public final class Worker {
                 TimeUnit.MILLISECONDS));
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", rescuer::runOnce), rescue,
                 rescue, TimeUnit.MILLISECONDS));
+        if (pruner.hasWork()) {
+            long prune = PRUNE_INTERVAL.toMillis();
+            submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("pruning", pruner::runOnce), prune, prune,
+                    TimeUnit.MILLISECONDS));
+        }
         LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s) on queue(s) {2}", settings.nodeId(),
                 settings.threads(), settings.queues());
     }

@@ -27,12 +27,15 @@ import java.util.regex.Pattern;
  * @param dirtyThreshold    {@value #DIRTY_THRESHOLD}: how old a heartbeat may be before its task is dirty
  * @param dirtyPolicy       {@value #DIRTY_POLICY}: what to do with dirty tasks
  * @param shutdownGrace     {@value #SHUTDOWN_GRACE}: how long a stop waits for running tasks before interrupting
- * @param keepSucceeded     {@value #KEEP_SUCCEEDED}: keep succeeded tasks as SUCCEEDED rather than delete them
+ * @param succeededRetention {@value #SUCCEEDED_RETENTION}: how long succeeded tasks are kept as SUCCEEDED;
+ *                           zero deletes them as they succeed
+ * @param failedRetention   {@value #FAILED_RETENTION}: how long FAILED tasks are kept; {@code null} keeps them
+ *                          until a person removes them
  * @param nodeId            {@value #NODE_ID}: this node's name on the rows it runs
  */
 public record WorkerSettings(boolean enabled, List<String> queues, int threads, int batchSize, Duration pollInterval,
         Duration heartbeatInterval, Duration dirtyThreshold, DirtyPolicy dirtyPolicy, Duration shutdownGrace,
-        boolean keepSucceeded, String nodeId) {
+        Duration succeededRetention, Duration failedRetention, String nodeId) {
 
     public static final String ENABLED = "taskq.worker.enabled";
     public static final String QUEUES = "taskq.worker.queues";
@@ -43,10 +46,13 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     public static final String DIRTY_THRESHOLD = "taskq.worker.dirty-threshold";
     public static final String DIRTY_POLICY = "taskq.worker.dirty-policy";
     public static final String SHUTDOWN_GRACE = "taskq.worker.shutdown-grace";
-    public static final String KEEP_SUCCEEDED = "taskq.worker.keep-succeeded";
+    public static final String SUCCEEDED_RETENTION = "taskq.retention.succeeded";
+    public static final String FAILED_RETENTION = "taskq.retention.failed";
+    /** The value of {@value #FAILED_RETENTION} that keeps failed tasks until a person removes them. */
+    public static final String FOREVER = "forever";
     public static final String NODE_ID = "taskq.worker.node-id";
 
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     /** Checks every value and the rules between them. */
     public WorkerSettings {
@@ -61,6 +67,10 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         requireBetween(HEARTBEAT_INTERVAL, heartbeatInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
         requireBetween(DIRTY_THRESHOLD, dirtyThreshold, heartbeatInterval.multipliedBy(3), Duration.ofDays(1));
         requireBetween(SHUTDOWN_GRACE, shutdownGrace, Duration.ZERO, Duration.ofMinutes(10));
+        requireBetween(SUCCEEDED_RETENTION, succeededRetention, Duration.ZERO, Duration.ofDays(3650));
+        if (failedRetention != null) {
+            requireBetween(FAILED_RETENTION, failedRetention, Duration.ofMinutes(1), Duration.ofDays(3650));
+        }
         if (dirtyPolicy == null) {
             throw new TaskQueueException(DIRTY_POLICY + " must be keep or requeue, but was null.");
         }
@@ -94,18 +104,31 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
                         .orElse(Duration.ofSeconds(30)),
                 value.apply(DIRTY_POLICY).map(WorkerSettings::parseDirtyPolicy).orElse(DirtyPolicy.KEEP),
                 value.apply(SHUTDOWN_GRACE).map(v -> parseDuration(SHUTDOWN_GRACE, v)).orElse(Duration.ofSeconds(10)),
-                value.apply(KEEP_SUCCEEDED).map(v -> parseBoolean(KEEP_SUCCEEDED, v)).orElse(false),
+                value.apply(SUCCEEDED_RETENTION).map(v -> parseDuration(SUCCEEDED_RETENTION, v)).orElse(Duration.ZERO),
+                value.apply(FAILED_RETENTION).filter(v -> !v.equalsIgnoreCase(FOREVER))
+                        .map(v -> parseDuration(FAILED_RETENTION, v)).orElse(null),
                 value.apply(NODE_ID).orElseGet(WorkerSettings::defaultNodeId));
+    }
+
+    /** @return whether succeeded tasks are kept as SUCCEEDED for a while rather than deleted */
+    public boolean keepSucceeded() {
+        return !succeededRetention.isZero();
     }
 
     /** @return a copy with {@code key} set to {@code value}, validated as if read from configuration */
     public WorkerSettings with(String key, String value) {
-        Map<String, String> all = new java.util.HashMap<>(Map.of(
-                ENABLED, String.valueOf(enabled), QUEUES, String.join(",", queues), THREADS, String.valueOf(threads),
-                BATCH_SIZE, String.valueOf(batchSize), POLL_INTERVAL, pollInterval.toString(),
-                HEARTBEAT_INTERVAL, heartbeatInterval.toString(), DIRTY_THRESHOLD, dirtyThreshold.toString(),
-                DIRTY_POLICY, dirtyPolicy.name(), SHUTDOWN_GRACE, shutdownGrace.toString(),
-                KEEP_SUCCEEDED, String.valueOf(keepSucceeded)));
+        Map<String, String> all = new java.util.HashMap<>();
+        all.put(ENABLED, String.valueOf(enabled));
+        all.put(QUEUES, String.join(",", queues));
+        all.put(THREADS, String.valueOf(threads));
+        all.put(BATCH_SIZE, String.valueOf(batchSize));
+        all.put(POLL_INTERVAL, pollInterval.toString());
+        all.put(HEARTBEAT_INTERVAL, heartbeatInterval.toString());
+        all.put(DIRTY_THRESHOLD, dirtyThreshold.toString());
+        all.put(DIRTY_POLICY, dirtyPolicy.name());
+        all.put(SHUTDOWN_GRACE, shutdownGrace.toString());
+        all.put(SUCCEEDED_RETENTION, succeededRetention.toString());
+        all.put(FAILED_RETENTION, failedRetention == null ? FOREVER : failedRetention.toString());
         all.put(NODE_ID, nodeId);
         all.put(key, value);
         return from(ConfigReader.of(all));
@@ -151,7 +174,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         };
     }
 
-    /** Accepts {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} and ISO-8601 such as {@code PT1.5S}. */
+    /** Accepts {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 7d} and ISO-8601 such as {@code PT1.5S}. */
     static Duration parseDuration(String key, String value) {
         Matcher simple = SIMPLE_DURATION.matcher(value.toLowerCase(Locale.ROOT));
         try {
@@ -161,12 +184,13 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
                     case "ms" -> Duration.ofMillis(amount);
                     case "s" -> Duration.ofSeconds(amount);
                     case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
                 };
             }
             return Duration.parse(value);
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw new TaskQueueException(key + " must be a duration such as 500ms, 2s, 5m, 1h or PT1.5S, but was '"
+            throw new TaskQueueException(key + " must be a duration such as 500ms, 2s, 5m, 1h, 7d or PT1.5S, but was '"
                     + value + "'.");
         }
     }

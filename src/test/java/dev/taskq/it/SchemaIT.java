@@ -48,11 +48,13 @@ class SchemaIT {
             try (Connection connection = DriverManager.getConnection(database.urlOf(EMPTY_DATABASE), database.user(),
                     database.password())) {
                 assertEquals(List.of("taskq_queue_pause", "taskq_queue_pause_pkey", "taskq_task", "taskq_task_claim",
-                        "taskq_task_pkey", "taskq_task_running", "taskq_task_seq", "taskq_task_unique_live"),
+                        "taskq_task_finished", "taskq_task_pkey", "taskq_task_running", "taskq_task_seq",
+                        "taskq_task_unique_live"),
                         strings(connection, "select relname from pg_class where relname like 'taskq%' order by 1"));
                 // The same changeset path as when an application includes the changelog from the jar itself.
                 assertEquals(List.of("taskq:1 dev/taskq/liquibase/changelog.sql",
-                        "taskq:2 dev/taskq/liquibase/changelog.sql"), strings(connection,
+                        "taskq:2 dev/taskq/liquibase/changelog.sql", "taskq:3 dev/taskq/liquibase/changelog.sql"),
+                        strings(connection,
                         "select author || ':' || id || ' ' || filename from databasechangelog order by orderexecuted"));
             }
         } finally {
