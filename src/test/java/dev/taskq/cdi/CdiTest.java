@@ -17,6 +17,7 @@ import dev.taskq.internal.ClaimedTask;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.TaskRunner.Outcome;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.internal.cdi.CdiTaskAdmin;
 import dev.taskq.internal.cdi.CdiTaskQueue;
 import dev.taskq.internal.cdi.JtaTransactions;
 import dev.taskq.internal.cdi.WorkerLifecycle;
@@ -147,7 +148,7 @@ class CdiTest {
     private static Weld weld(String id, Class<?>... beans) {
         return new Weld(id).disableDiscovery().addExtension(new TransactionExtension())
                 .addExtension(new TaskQExtension()).addBeanClasses(beans)
-                .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, WorkerLifecycle.class);
+                .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, CdiTaskAdmin.class, WorkerLifecycle.class);
                 // TaskQ's own beans, found by discovery in a server
     }
 

@@ -13,6 +13,7 @@ import dev.taskq.it.app.OrderService;
 import dev.taskq.it.app.RecordHandler;
 import dev.taskq.it.app.Rows;
 import dev.taskq.it.app.TimeoutHandler;
+import dev.taskq.TaskAdmin;
 import dev.taskq.TaskQueue;
 import dev.taskq.support.Await;
 import jakarta.inject.Inject;
@@ -49,6 +50,9 @@ class TransactionIT {
 
     @jakarta.ejb.EJB
     OrderBean orderBean;
+
+    @Inject
+    TaskAdmin admin;
 
     private final String ref = UUID.randomUUID().toString().substring(0, 8);
 
@@ -121,5 +125,10 @@ class TransactionIT {
         assertTrue(failed.getLastError().startsWith("java.lang.IllegalStateException: partner refused " + failing),
                 failed.getLastError());
         assertEquals(List.of(), rows.ledger("ran " + failing + "%"), "both attempts' writes were rolled back");
+
+        // A person retries it from the admin: it runs once more, and fails again.
+        assertTrue(admin.retry(id));
+        Await.until(Duration.ofSeconds(30), "the retried task failed again",
+                () -> rows.task(id).getState() == TaskState.FAILED && rows.task(id).getAttempt() == 3);
     }
 }
