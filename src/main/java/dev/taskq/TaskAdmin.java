@@ -73,4 +73,7 @@ public interface TaskAdmin {
 
     /** @return the paused queues */
     Set<String> pausedQueues();
+
+    /** @return the numbers to watch: counts per queue and group, waiting times, running per node, throughput */
+    QueueStats stats();
 }

@@ -98,6 +98,41 @@ class AdminTest {
     }
 
     @Test
+    void statsCountEveryQueuesGroupsWaitingTimeNodesAndThisNodesThroughput() {
+        enqueue("fail-1", h.options());
+        assertEquals(Outcome.FAILED, runOne());
+        enqueue("ok", h.options());
+        assertEquals(Outcome.SUCCEEDED, runOne());
+        enqueue("running", h.options());
+        engine.claimer().runOnce();
+        enqueue("waiting", h.options());
+        h.clock.advance(Duration.ofSeconds(40)); // the running one is dirty now; "waiting" has waited 40 s
+        enqueue("future", h.options().withDelay(Duration.ofHours(1)));
+        admin.pause(h.queue + "-idle");
+
+        QueueStats stats = admin.stats();
+
+        assertEquals(h.clock.instant(), stats.at());
+        QueueStats.Queue mine = stats.queues().stream().filter(q -> q.name().equals(h.queue)).findFirst()
+                .orElseThrow();
+        assertEquals(Map.of(TaskGroup.FUTURE, 1L, TaskGroup.PENDING, 1L, TaskGroup.ACTIVE, 0L, TaskGroup.DIRTY, 1L,
+                TaskGroup.FAILED, 1L, TaskGroup.SUCCEEDED, 0L), mine.groups());
+        assertEquals(Duration.ofSeconds(40), mine.oldestPending());
+        assertFalse(mine.paused());
+        assertTrue(stats.queues().contains(new QueueStats.Queue(h.queue + "-idle", true, Map.of(TaskGroup.FUTURE, 0L,
+                TaskGroup.PENDING, 0L, TaskGroup.ACTIVE, 0L, TaskGroup.DIRTY, 0L, TaskGroup.FAILED, 0L,
+                TaskGroup.SUCCEEDED, 0L), Duration.ZERO)), "a paused queue is listed even when empty");
+        assertEquals(1L, stats.runningByNode().get("node-" + h.queue));
+        QueueStats.Minute first = stats.recentMinutes().stream().filter(m -> m.started() > 0).findFirst()
+                .orElseThrow();
+        assertEquals(2, first.started());
+        assertEquals(1, first.succeeded());
+        assertEquals(1, first.failed());
+        assertEquals(15, stats.recentMinutes().size());
+        admin.resume(h.queue + "-idle");
+    }
+
+    @Test
     void listingsPageAndFilter() {
         List<Long> ids = IntStream.range(0, 5).mapToObj(i -> enqueue("p" + i, h.options())).toList();
         enqueue("elsewhere", h.options().withQueue(h.queue + "-b"));

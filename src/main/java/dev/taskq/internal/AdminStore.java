@@ -1,15 +1,20 @@
 package dev.taskq.internal;
 
+import dev.taskq.QueueStats;
 import dev.taskq.Task;
 import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -121,6 +126,72 @@ public final class AdminStore {
         @SuppressWarnings("unchecked")
         List<String> queues = em.createNativeQuery("select queue from taskq_queue_pause").getResultList();
         return new TreeSet<>(queues);
+    }
+
+    /**
+     * Every queue's group counts and oldest due task, in one scan. A queue that is paused but empty is listed
+     * too, so that it can be resumed from the page.
+     */
+    public List<QueueStats.Queue> queues(EntityManager em, Instant now, Instant staleBefore, Set<String> paused) {
+        StringBuilder sql = new StringBuilder("select queue");
+        for (TaskGroup group : TaskGroup.values()) {
+            sql.append(", count(*) filter (where ").append(condition(group)).append(')');
+        }
+        sql.append(", min(eta) filter (where ").append(condition(TaskGroup.PENDING)).append(')')
+                .append(" from taskq_task group by queue");
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(sql.toString())
+                .setParameter("now", utc(now))
+                .setParameter("staleBefore", utc(staleBefore))
+                .getResultList();
+        Map<String, QueueStats.Queue> queues = new TreeMap<>();
+        for (Object[] row : rows) {
+            String queue = (String) row[0];
+            Map<TaskGroup, Long> groups = new EnumMap<>(TaskGroup.class);
+            for (TaskGroup group : TaskGroup.values()) {
+                groups.put(group, ((Number) row[1 + group.ordinal()]).longValue());
+            }
+            Instant oldest = instant(row[1 + TaskGroup.values().length]);
+            queues.put(queue, new QueueStats.Queue(queue, paused.contains(queue), groups,
+                    oldest == null ? Duration.ZERO : Duration.between(oldest, now)));
+        }
+        for (String queue : paused) {
+            queues.computeIfAbsent(queue, name -> new QueueStats.Queue(name, true, emptyGroups(), Duration.ZERO));
+        }
+        return List.copyOf(queues.values());
+    }
+
+    /** RUNNING tasks per node, from the partial index on running rows. */
+    public Map<String, Long> runningByNode(EntityManager em) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                "select worker, count(*) from taskq_task where state = 'RUNNING' group by worker order by worker")
+                .getResultList();
+        Map<String, Long> nodes = new TreeMap<>();
+        rows.forEach(row -> nodes.put(String.valueOf(row[0]), ((Number) row[1]).longValue()));
+        return nodes;
+    }
+
+    private static Map<TaskGroup, Long> emptyGroups() {
+        Map<TaskGroup, Long> groups = new EnumMap<>(TaskGroup.class);
+        for (TaskGroup group : TaskGroup.values()) {
+            groups.put(group, 0L);
+        }
+        return groups;
+    }
+
+    /** The driver gives timestamptz as OffsetDateTime, Timestamp or Instant depending on how Hibernate reads it. */
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        return (Instant) value;
     }
 
     private static String where(TaskGroup group, TaskFilter filter) {

@@ -4,6 +4,7 @@ import dev.taskq.Task;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
+import dev.taskq.QueueStats;
 import dev.taskq.TaskQueueException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The {@link TaskAdmin}: each action in a transaction of its own, bulk actions one batch per transaction. */
 public final class DefaultTaskAdmin implements TaskAdmin {
@@ -24,16 +26,28 @@ public final class DefaultTaskAdmin implements TaskAdmin {
     private final Transactions transactions;
     private final Duration dirtyThreshold;
     private final Clock clock;
+    private final Supplier<List<QueueStats.Minute>> recentMinutes;
 
     /**
      * @param transactions   how to reach the database
      * @param dirtyThreshold where ACTIVE ends and DIRTY begins, as the workers judge it
      * @param clock          the time groups are judged at
+     * @param recentMinutes  this node's recent throughput (empty where it runs no worker)
      */
-    public DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock) {
+    public DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock,
+            Supplier<List<QueueStats.Minute>> recentMinutes) {
         this.transactions = transactions;
         this.dirtyThreshold = dirtyThreshold;
         this.clock = clock;
+        this.recentMinutes = recentMinutes;
+    }
+
+    @Override
+    public QueueStats stats() {
+        Instant now = clock.instant();
+        return transactions.requiresNew(em -> new QueueStats(now,
+                store.queues(em, now, now.minus(dirtyThreshold), AdminStore.pausedQueues(em)),
+                store.runningByNode(em), recentMinutes.get()));
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class Engine {
     private final Pruner pruner;
     private final RunningTasks running = new RunningTasks();
     private final TaskAdmin admin;
+    private final Throughput throughput;
 
     private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
             Clock clock, RandomGenerator random) {
@@ -31,12 +32,13 @@ public final class Engine {
         this.settings = settings;
         this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock);
         this.claimer = new Claimer(store, transactions, running, settings, clock);
+        this.throughput = new Throughput(clock);
         this.runner = new TaskRunner(handlers, codec, store, transactions, running, settings.keepSucceeded(), clock,
-                random);
+                random, throughput);
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(store, transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);
-        this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock);
+        this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock, throughput::recent);
     }
 
     /**
@@ -97,6 +99,11 @@ public final class Engine {
     /** @return the rescuer, for driving the engine step by step */
     public Rescuer rescuer() {
         return rescuer;
+    }
+
+    /** @return this node's recent throughput */
+    public Throughput throughput() {
+        return throughput;
     }
 
     /** @return the pruner, for driving the engine step by step */

@@ -3,6 +3,7 @@ package dev.taskq.internal;
 import jakarta.persistence.EntityManager;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -39,10 +40,11 @@ public final class TaskRunner {
     private final boolean keepSucceeded;
     private final Clock clock;
     private final RandomGenerator random;
+    private final Throughput throughput;
     private volatile boolean abandoning;
 
     TaskRunner(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
-            RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random) {
+            RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random, Throughput throughput) {
         this.handlers = handlers;
         this.codec = codec;
         this.store = store;
@@ -51,6 +53,7 @@ public final class TaskRunner {
         this.keepSucceeded = keepSucceeded;
         this.clock = clock;
         this.random = random;
+        this.throughput = throughput;
     }
 
     /** From now on, failures are not recorded: the worker is interrupting its tasks to stop. */
@@ -64,11 +67,19 @@ public final class TaskRunner {
      * @return how the attempt ended
      */
     public Outcome run(ClaimedTask task) {
+        throughput.started(Duration.between(task.eta(), clock.instant()));
+        Outcome outcome;
         try {
-            return attempt(task);
+            outcome = attempt(task);
         } finally {
             running.remove(task);
         }
+        if (outcome == Outcome.SUCCEEDED) {
+            throughput.succeeded();
+        } else if (outcome == Outcome.RETRYING || outcome == Outcome.FAILED) {
+            throughput.failed();
+        }
+        return outcome;
     }
 
     private Outcome attempt(ClaimedTask task) {
@@ -78,6 +89,7 @@ public final class TaskRunner {
                     + handlers.knownNames() + "). Deploy the handler again (or give its class this @TaskName), "
                     + "then retry the task.");
         }
+        LOG.log(Level.DEBUG, () -> "Task " + describe(task) + " started");
         Object args;
         try {
             args = codec.read(task.args(), handler.argsType());

@@ -1,11 +1,13 @@
 package dev.taskq.internal.cdi;
 
+import dev.taskq.QueueStats;
 import dev.taskq.Task;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
 import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.DefaultTaskAdmin;
+import dev.taskq.internal.Throughput;
 import dev.taskq.internal.WorkerSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,13 +24,17 @@ public class CdiTaskAdmin implements TaskAdmin {
     @Inject
     JtaTransactions transactions;
 
+    @Inject
+    WorkerLifecycle lifecycle;
+
     private TaskAdmin admin;
 
     @PostConstruct
     void create() {
         WorkerSettings settings = WorkerSettings.from(
                 ConfigReader.forApplication(Thread.currentThread().getContextClassLoader()));
-        admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), Clock.systemUTC());
+        admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), Clock.systemUTC(),
+                () -> lifecycle.throughput().map(Throughput::recent).orElse(List.of()));
     }
 
     @Override
@@ -84,5 +90,10 @@ public class CdiTaskAdmin implements TaskAdmin {
     @Override
     public Set<String> pausedQueues() {
         return admin.pausedQueues();
+    }
+
+    @Override
+    public QueueStats stats() {
+        return admin.stats();
     }
 }

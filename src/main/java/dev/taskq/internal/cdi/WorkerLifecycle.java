@@ -4,6 +4,7 @@ import dev.taskq.TaskQueueException;
 import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.SchemaMigration;
+import dev.taskq.internal.Throughput;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -35,6 +36,7 @@ public class WorkerLifecycle {
     JtaTransactions transactions;
 
     private Worker worker;
+    private Throughput throughput;
     private ExecutorService ownLoopPool;
 
     /** Called by {@link WebApplicationListener} when the web application starts; a failure fails the deployment. */
@@ -53,9 +55,15 @@ public class WorkerLifecycle {
             return;
         }
         Engine engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, Clock.systemUTC());
+        throughput = engine.throughput();
         worker = engine.worker(loopExecutor(server.executor(), settings.threads()),
                 lookup(server.scheduler(), ScheduledExecutorService.class, ServerSettings.SCHEDULER));
         worker.start();
+    }
+
+    /** @return this node's throughput, if it runs a worker */
+    public java.util.Optional<Throughput> throughput() {
+        return java.util.Optional.ofNullable(throughput);
     }
 
     /** @return the running worker, if this node runs one */

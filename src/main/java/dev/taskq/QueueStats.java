@@ -1,0 +1,44 @@
+package dev.taskq;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The numbers to watch and alert on: per queue, how many tasks each group holds and how long the oldest due
+ * task has waited; per node, how many tasks run there; and for this node, its recent throughput and how long
+ * due tasks waited to start.
+ *
+ * @param at               when the numbers were taken
+ * @param queues           per queue, ordered by name
+ * @param runningByNode    RUNNING tasks per worker node
+ * @param recentMinutes    this node's last minutes, oldest first, the current (partial) minute last
+ */
+public record QueueStats(Instant at, List<Queue> queues, Map<String, Long> runningByNode, List<Minute> recentMinutes) {
+
+    /**
+     * One queue.
+     *
+     * @param name          the queue
+     * @param paused        whether it is paused
+     * @param groups        how many tasks each group holds
+     * @param oldestPending how long its oldest due task has waited to be claimed; zero when none waits
+     */
+    public record Queue(String name, boolean paused, Map<TaskGroup, Long> groups, Duration oldestPending) {
+    }
+
+    /**
+     * One minute of this node's work.
+     *
+     * @param start        the minute
+     * @param succeeded    attempts that succeeded
+     * @param failed       attempts that failed (retried or for good)
+     * @param started      tasks started
+     * @param meanLatency  how long, on average, started tasks had been due before they started
+     * @param maxLatency   the longest of those waits
+     */
+    public record Minute(Instant start, long succeeded, long failed, long started, Duration meanLatency,
+            Duration maxLatency) {
+    }
+}
