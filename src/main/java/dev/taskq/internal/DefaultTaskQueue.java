@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The {@link TaskQueue}: checks the input completely in the caller's thread, then writes the row in the
@@ -21,6 +22,7 @@ public final class DefaultTaskQueue implements TaskQueue {
     private final TaskStore store;
     private final Transactions transactions;
     private final Clock clock;
+    private final Consumer<TaskEnqueued> enqueued;
 
     /**
      * @param handlers     the application's handlers
@@ -28,14 +30,16 @@ public final class DefaultTaskQueue implements TaskQueue {
      * @param store        inserts the rows
      * @param transactions joins the caller's transaction
      * @param clock        the time tasks are created and delays count from
+     * @param enqueued     told of every task written, inside the transaction that writes it
      */
     public DefaultTaskQueue(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
-            Clock clock) {
+            Clock clock, Consumer<TaskEnqueued> enqueued) {
         this.handlers = handlers;
         this.codec = codec;
         this.store = store;
         this.transactions = transactions;
         this.clock = clock;
+        this.enqueued = enqueued;
     }
 
     @Override
@@ -60,13 +64,20 @@ public final class DefaultTaskQueue implements TaskQueue {
                     + "): a key fits one task. Enqueue keyed tasks one by one with enqueue().");
         }
         List<Task> tasks = argsList.stream().map(args -> newTask(binding, args, options)).toList();
-        return transactions.required(em -> tasks.stream().map(task -> store.insert(em, task)).toList());
+        return transactions.required(em -> tasks.stream().map(task -> announced(task, store.insert(em, task)))
+                .toList());
     }
 
     private long insert(Task task) {
-        return transactions.required(em -> task.getUniqueKey() == null
+        return transactions.required(em -> announced(task, task.getUniqueKey() == null
                 ? store.insert(em, task)
-                : store.insertUnique(em, task));
+                : store.insertUnique(em, task)));
+    }
+
+    private long announced(Task task, long id) {
+        enqueued.accept(new TaskEnqueued(id, task.getName(), task.getQueue(), task.getArgs(), task.getPriority(),
+                task.getEta(), task.getMaxAttempts(), task.getUniqueKey()));
+        return id;
     }
 
     private Task newTask(HandlerBinding handler, Object args, TaskOptions options) {

@@ -30,7 +30,7 @@ public final class Engine {
             Clock clock, RandomGenerator random) {
         TaskStore store = new TaskStore();
         this.settings = settings;
-        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock);
+        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued -> { });
         this.claimer = new Claimer(store, transactions, running, settings, clock);
         this.throughput = new Throughput(clock);
         this.runner = new TaskRunner(handlers, codec, store, transactions, running, settings.keepSucceeded(), clock,

@@ -20,7 +20,9 @@ import dev.taskq.internal.WorkerSettings;
 import dev.taskq.internal.cdi.CdiTaskAdmin;
 import dev.taskq.internal.cdi.CdiTaskQueue;
 import dev.taskq.internal.cdi.JtaTransactions;
+import dev.taskq.internal.cdi.TaskQClock;
 import dev.taskq.internal.cdi.WorkerLifecycle;
+import dev.taskq.testing.TaskQTesting;
 import dev.taskq.internal.cdi.TaskQExtension;
 import dev.taskq.support.JtaDatabase;
 import dev.taskq.support.LedgerEntry;
@@ -148,7 +150,8 @@ class CdiTest {
     private static Weld weld(String id, Class<?>... beans) {
         return new Weld(id).disableDiscovery().addExtension(new TransactionExtension())
                 .addExtension(new TaskQExtension()).addBeanClasses(beans)
-                .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, CdiTaskAdmin.class, WorkerLifecycle.class);
+                .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, CdiTaskAdmin.class, WorkerLifecycle.class,
+                        TaskQClock.class, TaskQTesting.class);
                 // TaskQ's own beans, found by discovery in a server
     }
 
@@ -195,6 +198,35 @@ class CdiTest {
         assertEquals(List.of(TaskState.FAILED), tasks().stream().map(Task::getState).toList());
         assertTrue(tasks().get(0).getLastError().startsWith("java.lang.IllegalStateException: mail server down"));
         assertEquals(destroyedBefore + 2, Confirm.DESTROYED.get(), "each dependent handler instance was destroyed");
+    }
+
+    @Test
+    void theTestingHelperSeesEnqueuesRunsDueTasksAndMovesTheClock() {
+        TaskQTesting testing = container.select(TaskQTesting.class).get();
+        testing.reset();
+        long id = container.select(OrderService.class).get().placeOrder(queue, "9", false);
+        long later = container.select(TaskQueue.class).get().enqueue(Confirm.class, new Job(queue, "10"),
+                TaskOptions.defaults().withQueue(queue).withDelay(java.time.Duration.ofHours(1)));
+
+        assertEquals(id, testing.assertEnqueued(Confirm.class, new Job(queue, "9")));
+        assertEquals(later, testing.assertEnqueued(Confirm.class, new Job(queue, "10"),
+                TaskOptions.defaults().withQueue(queue).withDelay(java.time.Duration.ofHours(1))));
+        AssertionError missing = assertThrows(AssertionError.class,
+                () -> testing.assertEnqueued(Confirm.class, new Job(queue, "11")));
+        assertTrue(missing.getMessage().startsWith("No task 'confirm' with arguments {\"queue\":\"" + queue
+                + "\",\"ref\":\"11\"} was enqueued. Enqueued since reset(): [confirm "), missing.getMessage());
+
+        System.setProperty("taskq.worker.queues", queue);
+        try {
+            assertTrue(testing.runDueTasks() >= 1);
+            assertEquals(List.of("confirmed 9"), ledger().stream().filter(r -> r.startsWith("confirmed")).toList());
+            testing.advanceClock(java.time.Duration.ofHours(1));
+            assertEquals(1, testing.runDueTasks(), "the delayed task came due");
+            assertEquals(List.of("confirmed 10", "confirmed 9"), ledger().stream()
+                    .filter(r -> r.startsWith("confirmed")).toList());
+        } finally {
+            System.clearProperty("taskq.worker.queues");
+        }
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.taskq.internal.WorkerSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,13 +26,16 @@ public class CdiTaskAdmin implements TaskAdmin {
     @Inject
     WorkerLifecycle lifecycle;
 
+    @Inject
+    TaskQClock clock;
+
     private TaskAdmin admin;
 
     @PostConstruct
     void create() {
         WorkerSettings settings = WorkerSettings.from(
                 ConfigReader.forApplication(Thread.currentThread().getContextClassLoader()));
-        admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), Clock.systemUTC(),
+        admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock.clock(),
                 () -> lifecycle.throughput().map(Throughput::recent).orElse(List.of()));
     }
 

@@ -4,11 +4,12 @@ import dev.taskq.TaskHandler;
 import dev.taskq.TaskOptions;
 import dev.taskq.TaskQueue;
 import dev.taskq.internal.DefaultTaskQueue;
+import dev.taskq.internal.TaskEnqueued;
 import dev.taskq.internal.TaskStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.util.List;
 
 /** The {@link TaskQueue} that {@code @Inject TaskQueue} resolves to: the core queue on JTA and CDI handlers. */
@@ -21,12 +22,18 @@ public class CdiTaskQueue implements TaskQueue {
     @Inject
     JtaTransactions transactions;
 
+    @Inject
+    TaskQClock clock;
+
+    @Inject
+    Event<TaskEnqueued> enqueued;
+
     private TaskQueue queue;
 
     @PostConstruct
     void create() {
-        queue = new DefaultTaskQueue(taskq.handlers(), taskq.codec(), new TaskStore(), transactions,
-                Clock.systemUTC());
+        queue = new DefaultTaskQueue(taskq.handlers(), taskq.codec(), new TaskStore(), transactions, clock.clock(),
+                enqueued::fire);
     }
 
     @Override

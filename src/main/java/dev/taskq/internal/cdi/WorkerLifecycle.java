@@ -11,7 +11,6 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +34,9 @@ public class WorkerLifecycle {
     @Inject
     JtaTransactions transactions;
 
+    @Inject
+    TaskQClock clock;
+
     private Worker worker;
     private Throughput throughput;
     private ExecutorService ownLoopPool;
@@ -54,7 +56,7 @@ public class WorkerLifecycle {
                     WorkerSettings.ENABLED);
             return;
         }
-        Engine engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, Clock.systemUTC());
+        Engine engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock());
         throughput = engine.throughput();
         worker = engine.worker(loopExecutor(server.executor(), settings.threads()),
                 lookup(server.scheduler(), ScheduledExecutorService.class, ServerSettings.SCHEDULER));

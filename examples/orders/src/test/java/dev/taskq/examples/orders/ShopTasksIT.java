@@ -1,0 +1,75 @@
+package dev.taskq.examples.orders;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.taskq.testing.TaskQTesting;
+import jakarta.inject.Inject;
+import java.io.File;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * How an application tests its own use of TaskQ with {@link TaskQTesting}: which tasks a business method
+ * enqueues, and what they do when run, without a worker in the way.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ShopTasksIT {
+
+    /** The shop as built, with its worker off: this test runs the tasks itself. */
+    @Deployment
+    static WebArchive shop() {
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("shop.war")));
+        war.delete("WEB-INF/classes/META-INF/taskq.properties");
+        return war.addAsResource(new StringAsset("taskq.worker.enabled=false\n"), "META-INF/taskq.properties");
+    }
+
+    @Inject
+    Shop shop;
+
+    @Inject
+    TaskQTesting taskq;
+
+    @BeforeEach
+    void forgetEarlierTasks() {
+        taskq.reset();
+    }
+
+    @Test
+    void anOrderEnqueuesItsConfirmationAndItsReservation() {
+        long id = shop.placeOrder("ada@example.com", "teapot", 2).getId();
+
+        taskq.assertEnqueued(SendConfirmation.class, new OrderRef(id));
+        taskq.assertEnqueued(ReserveStock.class, new OrderRef(id));
+        assertEquals(2, taskq.runDueTasks());
+
+        Order order = shop.find(id);
+        assertNotNull(order.getConfirmationSentAt());
+        assertNotNull(order.getStockReservedAt());
+    }
+
+    @Test
+    void aRejectedOrderEnqueuesNothing() {
+        assertThrows(IllegalArgumentException.class, () -> shop.placeOrder("eve@example.com", "kettle", 0));
+
+        assertEquals(List.of(), taskq.enqueuedIds());
+    }
+
+    @Test
+    void aReservationThatFailsIsRetriedAfterItsBackOff() {
+        long id = shop.placeOrder("bob@example.com", "anvil", 500).getId();
+
+        assertEquals(2, taskq.runDueTasks(), "the confirmation and the first reservation attempt");
+        taskq.advanceClock(java.time.Duration.ofSeconds(5));
+        assertEquals(1, taskq.runDueTasks(), "the second attempt, after its back-off");
+        assertEquals(null, shop.find(id).getStockReservedAt());
+    }
+}
