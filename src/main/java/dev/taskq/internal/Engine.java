@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,10 +28,10 @@ public final class Engine {
     private final Throughput throughput;
 
     private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
-            Clock clock, RandomGenerator random) {
+            Clock clock, RandomGenerator random, Consumer<TaskEnqueued> enqueued) {
         TaskStore store = new TaskStore();
         this.settings = settings;
-        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued -> { });
+        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued);
         this.claimer = new Claimer(store, transactions, running, settings, clock);
         this.throughput = new Throughput(clock);
         this.runner = new TaskRunner(handlers, codec, store, transactions, running, settings.keepSucceeded(), clock,
@@ -51,8 +52,17 @@ public final class Engine {
      */
     public static Engine create(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec,
             WorkerSettings settings, Clock clock) {
+        return create(transactions, handlers, codec, settings, clock, enqueued -> { });
+    }
+
+    /**
+     * @param enqueued told of every task enqueued, inside the transaction that writes it
+     * @return an engine as {@link #create(Transactions, HandlerRegistry, ArgsCodec, WorkerSettings, Clock)}
+     */
+    public static Engine create(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec,
+            WorkerSettings settings, Clock clock, Consumer<TaskEnqueued> enqueued) {
         return new Engine(Objects.requireNonNull(transactions), Objects.requireNonNull(handlers), codec, settings,
-                clock, RandomGenerator.getDefault());
+                clock, RandomGenerator.getDefault(), enqueued);
     }
 
     /** Convenience for Java SE and tests: handler instances, system clock. */

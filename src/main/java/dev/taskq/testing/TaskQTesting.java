@@ -3,12 +3,10 @@ package dev.taskq.testing;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskOptions;
 import dev.taskq.internal.ClaimedTask;
-import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.HandlerBinding;
 import dev.taskq.internal.TaskEnqueued;
-import dev.taskq.internal.WorkerSettings;
-import dev.taskq.internal.cdi.JtaTransactions;
+import dev.taskq.internal.cdi.CdiEngine;
 import dev.taskq.internal.cdi.TaskQClock;
 import dev.taskq.internal.cdi.TaskQExtension;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +45,7 @@ public class TaskQTesting {
     TaskQExtension taskq;
 
     @Inject
-    JtaTransactions transactions;
+    CdiEngine engine;
 
     @Inject
     TaskQClock clock;
@@ -118,13 +116,11 @@ public class TaskQTesting {
      * @return how many attempts ran
      */
     public int runDueTasks() {
-        WorkerSettings settings = WorkerSettings.from(
-                ConfigReader.forApplication(Thread.currentThread().getContextClassLoader()));
-        Engine engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock());
+        Engine parts = engine.engine();
         int ran = 0;
-        for (List<ClaimedTask> batch = engine.claimer().runOnce(); !batch.isEmpty();
-                batch = engine.claimer().runOnce()) {
-            batch.forEach(engine.runner()::run);
+        for (List<ClaimedTask> batch = parts.claimer().runOnce(); !batch.isEmpty();
+                batch = parts.claimer().runOnce()) {
+            batch.forEach(parts.runner()::run);
             ran += batch.size();
         }
         return ran;

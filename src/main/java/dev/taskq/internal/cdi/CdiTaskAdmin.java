@@ -5,97 +5,80 @@ import dev.taskq.Task;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
-import dev.taskq.internal.ConfigReader;
-import dev.taskq.internal.DefaultTaskAdmin;
-import dev.taskq.internal.Throughput;
-import dev.taskq.internal.WorkerSettings;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@link TaskAdmin} that {@code @Inject TaskAdmin} resolves to, judging dirt by the configured threshold. */
+/** The {@link TaskAdmin} that {@code @Inject TaskAdmin} resolves to: the application engine's admin. */
 @ApplicationScoped
 public class CdiTaskAdmin implements TaskAdmin {
 
     @Inject
-    JtaTransactions transactions;
+    CdiEngine engine;
 
-    @Inject
-    WorkerLifecycle lifecycle;
-
-    @Inject
-    TaskQClock clock;
-
-    private TaskAdmin admin;
-
-    @PostConstruct
-    void create() {
-        WorkerSettings settings = WorkerSettings.from(
-                ConfigReader.forApplication(Thread.currentThread().getContextClassLoader()));
-        admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock.clock(),
-                () -> lifecycle.throughput().map(Throughput::recent).orElse(List.of()));
+    private TaskAdmin admin() {
+        return engine.engine().admin();
     }
 
     @Override
     public List<Task> list(TaskGroup group, TaskFilter filter, int offset, int limit) {
-        return admin.list(group, filter, offset, limit);
+        return admin().list(group, filter, offset, limit);
     }
 
     @Override
     public long count(TaskGroup group, TaskFilter filter) {
-        return admin.count(group, filter);
+        return admin().count(group, filter);
     }
 
     @Override
     public Optional<Task> find(long id) {
-        return admin.find(id);
+        return admin().find(id);
     }
 
     @Override
     public boolean retry(long id) {
-        return admin.retry(id);
+        return admin().retry(id);
     }
 
     @Override
     public boolean cancel(long id) {
-        return admin.cancel(id);
+        return admin().cancel(id);
     }
 
     @Override
     public boolean delete(long id) {
-        return admin.delete(id);
+        return admin().delete(id);
     }
 
     @Override
     public int retryAll(TaskGroup group, TaskFilter filter) {
-        return admin.retryAll(group, filter);
+        return admin().retryAll(group, filter);
     }
 
     @Override
     public int deleteAll(TaskGroup group, TaskFilter filter) {
-        return admin.deleteAll(group, filter);
+        return admin().deleteAll(group, filter);
     }
 
     @Override
     public void pause(String queue) {
-        admin.pause(queue);
+        admin().pause(queue);
     }
 
     @Override
     public void resume(String queue) {
-        admin.resume(queue);
+        admin().resume(queue);
     }
 
     @Override
     public Set<String> pausedQueues() {
-        return admin.pausedQueues();
+        return admin().pausedQueues();
     }
 
     @Override
     public QueueStats stats() {
-        return admin.stats();
+        return admin().stats();
     }
 }

@@ -2,9 +2,7 @@ package dev.taskq.internal.cdi;
 
 import dev.taskq.TaskQueueException;
 import dev.taskq.internal.ConfigReader;
-import dev.taskq.internal.Engine;
 import dev.taskq.internal.SchemaMigration;
-import dev.taskq.internal.Throughput;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -29,43 +27,31 @@ public class WorkerLifecycle {
     private static final System.Logger LOG = System.getLogger(WorkerLifecycle.class.getName());
 
     @Inject
-    TaskQExtension taskq;
+    CdiEngine engine;
 
     @Inject
     JtaTransactions transactions;
 
-    @Inject
-    TaskQClock clock;
-
     private Worker worker;
-    private Throughput throughput;
     private ExecutorService ownLoopPool;
 
     /** Called by {@link WebApplicationListener} when the web application starts; a failure fails the deployment. */
     public void start() {
-        ClassLoader application = Thread.currentThread().getContextClassLoader();
-        ConfigReader config = ConfigReader.forApplication(application);
-        WorkerSettings settings = WorkerSettings.from(config);
-        ServerSettings server = ServerSettings.from(config);
+        ServerSettings server = ServerSettings.from(
+                ConfigReader.forApplication(Thread.currentThread().getContextClassLoader()));
         if (server.migrateSchema()) {
             SchemaMigration.migrate(lookup(server.dataSource(), DataSource.class, ServerSettings.DATA_SOURCE));
         }
         requireHibernate();
+        WorkerSettings settings = engine.settings();
         if (!settings.enabled()) {
             LOG.log(Level.INFO, "TaskQ worker is off on this node ({0}=false): tasks are enqueued, not run here",
                     WorkerSettings.ENABLED);
             return;
         }
-        Engine engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock());
-        throughput = engine.throughput();
-        worker = engine.worker(loopExecutor(server.executor(), settings.threads()),
+        worker = engine.engine().worker(loopExecutor(server.executor(), settings.threads()),
                 lookup(server.scheduler(), ScheduledExecutorService.class, ServerSettings.SCHEDULER));
         worker.start();
-    }
-
-    /** @return this node's throughput, if it runs a worker */
-    public java.util.Optional<Throughput> throughput() {
-        return java.util.Optional.ofNullable(throughput);
     }
 
     /** @return the running worker, if this node runs one */
