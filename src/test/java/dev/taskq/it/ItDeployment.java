@@ -122,6 +122,29 @@ final class ItDeployment {
 
     /** The XA data source class: its pool notices dead connections after a database restart (STACK.md). */
     private static String webXml(String jdbcUrl) {
+        return webXml(jdbcUrl, "");
+    }
+
+    /**
+     * The same, with BASIC authentication in front of {@code /api/taskq/*} for any signed-in user (the resource
+     * itself checks the admin role), against the server's default realm (WildFly's application realm, Payara's
+     * file realm).
+     */
+    static String securedWebXml(String jdbcUrl) {
+        return webXml(jdbcUrl, """
+                  <security-constraint>
+                    <web-resource-collection>
+                      <web-resource-name>taskq admin</web-resource-name>
+                      <url-pattern>/api/taskq/*</url-pattern>
+                    </web-resource-collection>
+                    <auth-constraint><role-name>**</role-name></auth-constraint>
+                  </security-constraint>
+                  <login-config><auth-method>BASIC</auth-method></login-config>
+                  <security-role><role-name>taskq-admin</role-name></security-role>
+                """);
+    }
+
+    private static String webXml(String jdbcUrl, String security) {
         TestDatabase database = TestDatabase.get();
         return """
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -134,8 +157,8 @@ final class ItDeployment {
                     <transactional>true</transactional>
                     <max-pool-size>20</max-pool-size>
                   </data-source>
-                </web-app>
-                """.formatted(DATA_SOURCE, jdbcUrl, database.user(), password(database));
+                %s</web-app>
+                """.formatted(DATA_SOURCE, jdbcUrl, database.user(), password(database), security);
     }
 
     /** Payara refuses a data source without a password; a local server with trust auth ignores it. */

@@ -1,0 +1,258 @@
+package dev.taskq.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.taskq.Task;
+import dev.taskq.TaskAdmin;
+import dev.taskq.TaskFilter;
+import dev.taskq.TaskGroup;
+import dev.taskq.TaskQueueException;
+import dev.taskq.internal.ConfigReader;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The admin over HTTP, JSON in and out. Nothing is exposed by adding the jar: an application opts in by
+ * subclassing it with a path of its choice,
+ *
+ * <pre>{@code
+ * @Path("taskq")
+ * @RequestScoped
+ * public class TaskQAdmin extends TaskAdminResource { }
+ * }</pre>
+ *
+ * and protects that path with its own authentication (a web.xml security constraint, or Jakarta Security). Every
+ * call is refused unless the caller has the role {@code taskq.admin.role} (default {@value #DEFAULT_ROLE}): 401
+ * without a caller, 403 without the role. State-changing calls also need the header
+ * {@value #CSRF_HEADER}{@code : 1}, which a browser only sends for scripts of the same origin, so another site cannot
+ * forge them.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public abstract class TaskAdminResource {
+
+    /** The role a caller needs unless {@code taskq.admin.role} names another. */
+    public static final String DEFAULT_ROLE = "taskq-admin";
+    /** The header state-changing calls must carry, with the value {@code 1}. */
+    public static final String CSRF_HEADER = "X-TaskQ-CSRF";
+
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .build();
+
+    @Inject
+    TaskAdmin admin;
+
+    @Context
+    SecurityContext security;
+
+    /** @return the queue's figures: counts per queue and group, waits, running per node, throughput */
+    @GET
+    @Path("stats")
+    public Response stats() {
+        return read(() -> json(admin.stats()));
+    }
+
+    /** @return the same figures in the Prometheus text format */
+    @GET
+    @Path("metrics")
+    @Produces("text/plain; version=0.0.4")
+    public Response metrics() {
+        return read(() -> Response.ok(PrometheusFormat.format(admin.stats())).build());
+    }
+
+    /** @return one page of a group's tasks, and how many the group holds */
+    @GET
+    @Path("tasks")
+    public Response tasks(@QueryParam("group") String group, @QueryParam("queue") String queue,
+            @QueryParam("name") String name, @QueryParam("error") String error,
+            @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("50") int limit) {
+        return read(() -> {
+            TaskGroup taskGroup = group(group);
+            TaskFilter filter = new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error));
+            return json(Map.of("group", taskGroup, "total", admin.count(taskGroup, filter),
+                    "tasks", admin.list(taskGroup, filter, offset, limit).stream().map(TaskView::of).toList()));
+        });
+    }
+
+    /** @return one task, with its arguments and error */
+    @GET
+    @Path("tasks/{id}")
+    public Response task(@PathParam("id") long id) {
+        return read(() -> admin.find(id).map(task -> json(TaskView.of(task)))
+                .orElseGet(() -> problem(Response.Status.NOT_FOUND, "No task " + id)));
+    }
+
+    /** Puts a FAILED or DIRTY task back to PENDING. */
+    @POST
+    @Path("tasks/{id}/retry")
+    public Response retry(@PathParam("id") long id, @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> done(admin.retry(id), "Task " + id + " is not FAILED or DIRTY"));
+    }
+
+    /** Deletes a task that has not started. */
+    @POST
+    @Path("tasks/{id}/cancel")
+    public Response cancel(@PathParam("id") long id, @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> done(admin.cancel(id), "Task " + id + " has started or does not exist"));
+    }
+
+    /** Deletes a task. */
+    @DELETE
+    @Path("tasks/{id}")
+    public Response delete(@PathParam("id") long id, @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> done(admin.delete(id), "No task " + id));
+    }
+
+    /** Retries every FAILED or DIRTY task that matches, and says how many. */
+    @POST
+    @Path("tasks/retry")
+    public Response retryAll(@QueryParam("group") String group, @QueryParam("queue") String queue,
+            @QueryParam("name") String name, @QueryParam("error") String error,
+            @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> json(Map.of("touched", admin.retryAll(group(group),
+                new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error))))));
+    }
+
+    /** Deletes every task of a group that matches (all of it, without filters), and says how many. */
+    @DELETE
+    @Path("tasks")
+    public Response deleteAll(@QueryParam("group") String group, @QueryParam("queue") String queue,
+            @QueryParam("name") String name, @QueryParam("error") String error,
+            @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> json(Map.of("touched", admin.deleteAll(group(group),
+                new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error))))));
+    }
+
+    /** Pauses a queue. */
+    @POST
+    @Path("queues/{queue}/pause")
+    public Response pause(@PathParam("queue") String queue, @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> {
+            admin.pause(queue);
+            return Response.noContent().build();
+        });
+    }
+
+    /** Resumes a queue. */
+    @POST
+    @Path("queues/{queue}/resume")
+    public Response resume(@PathParam("queue") String queue, @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> {
+            admin.resume(queue);
+            return Response.noContent().build();
+        });
+    }
+
+    /** A task as the admin shows it; its arguments as JSON text, never interpreted. */
+    record TaskView(long id, String queue, String name, String state, String args, int priority, String eta,
+            int attempt, int maxAttempts, String uniqueKey, String createdAt, String startedAt, String aliveAt,
+            String finishedAt, String worker, String lastError) {
+
+        static TaskView of(Task task) {
+            return new TaskView(task.getId(), task.getQueue(), task.getName(), task.getState().name(),
+                    task.getArgs(), task.getPriority(), text(task.getEta()), task.getAttempt(), task.getMaxAttempts(),
+                    task.getUniqueKey(), text(task.getCreatedAt()), text(task.getStartedAt()),
+                    text(task.getAliveAt()), text(task.getFinishedAt()), task.getWorker(), task.getLastError());
+        }
+
+        private static String text(java.time.Instant instant) {
+            return instant == null ? null : instant.toString();
+        }
+    }
+
+    private Response read(Supplier<Response> action) {
+        Response refused = refusal();
+        return refused != null ? refused : guarded(action);
+    }
+
+    private Response change(String csrf, Supplier<Response> action) {
+        Response refused = refusal();
+        if (refused != null) {
+            return refused;
+        }
+        if (!"1".equals(csrf)) {
+            return problem(Response.Status.FORBIDDEN, "State-changing calls need the header " + CSRF_HEADER + ": 1");
+        }
+        return guarded(action);
+    }
+
+    /** @return 401 or 403 unless the caller has the admin role */
+    private Response refusal() {
+        if (security.getUserPrincipal() == null) {
+            return problem(Response.Status.UNAUTHORIZED, "Sign in with a user that has the role " + role());
+        }
+        if (!security.isUserInRole(role())) {
+            return problem(Response.Status.FORBIDDEN, "The role " + role() + " is needed");
+        }
+        return null;
+    }
+
+    private static Response guarded(Supplier<Response> action) {
+        try {
+            return action.get();
+        } catch (TaskQueueException | IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private static String role() {
+        return ConfigReader.forApplication(Thread.currentThread().getContextClassLoader())
+                .get("taskq.admin.role").orElse(DEFAULT_ROLE);
+    }
+
+    private static TaskGroup group(String group) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("The query parameter group is needed: one of "
+                    + java.util.Arrays.toString(TaskGroup.values()));
+        }
+        try {
+            return TaskGroup.valueOf(group.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("No task group '" + group + "': use one of "
+                    + java.util.Arrays.toString(TaskGroup.values()));
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static Response done(boolean done, String otherwise) {
+        return done ? Response.noContent().build() : problem(Response.Status.CONFLICT, otherwise);
+    }
+
+    private static Response json(Object value) {
+        try {
+            return Response.ok(JSON.writeValueAsString(value), MediaType.APPLICATION_JSON).build();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Response problem(Response.Status status, String message) {
+        try {
+            return Response.status(status).type(MediaType.APPLICATION_JSON)
+                    .entity(JSON.writeValueAsString(Map.of("error", message))).build();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

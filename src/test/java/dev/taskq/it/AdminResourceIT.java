@@ -1,0 +1,158 @@
+package dev.taskq.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskq.it.admin.AdminApi;
+import dev.taskq.it.admin.AdminApplication;
+import dev.taskq.it.app.Environment;
+import dev.taskq.it.app.Job;
+import dev.taskq.it.app.RecordHandler;
+import dev.taskq.support.Await;
+import dev.taskq.support.TestDatabase;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The admin over HTTP, opted into by the application and behind its authentication: no caller, no data; a
+ * caller without the role, no data; the admin role reads and acts, and state changes need the CSRF header.
+ * The users come from the server's default realm: add-user.sh for WildFly, asadmin create-file-user for Payara
+ * (both run by the build).
+ */
+@RunAsClient
+@ExtendWith(ArquillianExtension.class)
+class AdminResourceIT {
+
+    private static final String QUEUE = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        WebArchive war = ItDeployment.war("admin", ItDeployment.with(ItDeployment.FAST, "taskq.worker.queues", QUEUE),
+                AdminApi.class, AdminApplication.class, RecordHandler.class, Job.class, Environment.class);
+        war.delete("WEB-INF/web.xml");
+        return war.addAsWebInfResource(new StringAsset(ItDeployment.securedWebXml(TestDatabase.get().url())),
+                "web.xml");
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void withoutACallerThereIsNoData() throws Exception {
+        HttpResponse<String> response = send("GET", "api/taskq/stats", null, false);
+        assertEquals(401, response.statusCode());
+        assertFalse(response.body().contains("queues"));
+    }
+
+    @Test
+    void aCallerWithoutTheRoleGetsNoData() throws Exception {
+        HttpResponse<String> response = send("GET", "api/taskq/stats", "clerk:Clerk#2026pass", false);
+        assertEquals(403, response.statusCode());
+        assertEquals("The role taskq-admin is needed", json.readTree(response.body()).get("error").asText());
+    }
+
+    @Test
+    void theAdminSeesAFailedTaskAndRetriesItWithTheCsrfHeader() throws Exception {
+        String ref = "fail-<script>alert(1)</script>";
+        long id = insertTask(ref);
+        Await.until(Duration.ofSeconds(30), "the task failed", () -> "FAILED".equals(state(id)));
+
+        JsonNode failed = json.readTree(send("GET", "api/taskq/tasks?group=failed&queue=" + QUEUE, ADMIN, false)
+                .body());
+        assertEquals(1, failed.get("total").asLong());
+        JsonNode task = failed.get("tasks").get(0);
+        assertEquals(id, task.get("id").asLong());
+        assertEquals("{\"ref\": \"" + ref + "\"}", task.get("args").asText(), "arguments are data, as text");
+        assertTrue(task.get("lastError").asText().startsWith("java.lang.IllegalStateException: partner refused"));
+
+        assertEquals(403, send("POST", "api/taskq/tasks/" + id + "/retry", ADMIN, false).statusCode(),
+                "no CSRF header, no change");
+        assertEquals("FAILED", state(id));
+        assertEquals(204, send("POST", "api/taskq/tasks/" + id + "/retry", ADMIN, true).statusCode());
+        Await.until(Duration.ofSeconds(30), "the retried task ran and failed again", () -> "FAILED".equals(state(id))
+                && attempt(id) == 3);
+
+        JsonNode stats = json.readTree(send("GET", "api/taskq/stats", ADMIN, false).body());
+        JsonNode mine = null;
+        for (JsonNode queue : stats.get("queues")) {
+            if (queue.get("name").asText().equals(QUEUE)) {
+                mine = queue;
+            }
+        }
+        assertEquals(1, mine.get("groups").get("FAILED").asLong());
+        String metrics = send("GET", "api/taskq/metrics", ADMIN, false).body();
+        assertTrue(metrics.contains("taskq_tasks{queue=\"" + QUEUE + "\",group=\"failed\"} 1"), metrics);
+        assertEquals(204, send("DELETE", "api/taskq/tasks/" + id, ADMIN, true).statusCode());
+        assertEquals(null, state(id));
+    }
+
+    private static final String ADMIN = "ops:Ops#2026pass";
+
+    private HttpResponse<String> send(String method, String path, String user, boolean csrf) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.toURI().resolve(path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    user.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (csrf) {
+            request.header("X-TaskQ-CSRF", "1");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long insertTask(String ref) throws Exception {
+        try (Connection connection = TestDatabase.get().connect(); PreparedStatement insert = connection.prepareStatement("""
+                insert into taskq_task (id, queue, name, args, state, eta, max_attempts, created_at)
+                values (nextval('taskq_task_seq'), ?, 'record', cast(? as jsonb), 'PENDING', now(), 2, now())
+                returning id""")) {
+            insert.setString(1, QUEUE);
+            insert.setString(2, new ObjectMapper().writeValueAsString(java.util.Map.of("ref", ref)));
+            try (ResultSet id = insert.executeQuery()) {
+                id.next();
+                return id.getLong(1);
+            }
+        }
+    }
+
+    private static String state(long id) {
+        return query("select state from taskq_task where id = " + id);
+    }
+
+    private static int attempt(long id) {
+        return Integer.parseInt(query("select attempt from taskq_task where id = " + id));
+    }
+
+    private static String query(String sql) {
+        try (Connection connection = TestDatabase.get().connect();
+                ResultSet row = connection.createStatement().executeQuery(sql)) {
+            return row.next() ? row.getString(1) : null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
