@@ -115,6 +115,17 @@ class WorkerTest {
     }
 
     @Test
+    void aRunningWorkerIsHealthyAndAStoppedOneSaysWhyNot() {
+        h.startWith(settings -> settings.with(WorkerSettings.THREADS, "3"), new LedgerHandler(h));
+        Worker worker = h.startWorker();
+
+        Await.until(Duration.ofSeconds(10), "all loops run and the heart beats", () -> worker.unhealthyReason() == null);
+        worker.stop();
+
+        assertEquals("the worker is stopping", worker.unhealthyReason());
+    }
+
+    @Test
     void aWakeUpMakesAnIdleLoopLookAtOnce() {
         h.startWith(settings -> settings.with(WorkerSettings.THREADS, "1")
                 .with(WorkerSettings.POLL_INTERVAL, "10m"), new LedgerHandler(h));

@@ -36,6 +36,8 @@ public final class Worker {
     private final WakeUp wakeUp = new WakeUp();
     private final List<Future<?>> submitted = new ArrayList<>();
     private CountDownLatch loopsEnded;
+    private final java.util.concurrent.atomic.AtomicInteger loopsRunning = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.time.Instant lastBeat;
     private volatile boolean stopping;
     private boolean started;
 
@@ -63,8 +65,10 @@ public final class Worker {
         }
         long beat = settings.heartbeatInterval().toMillis();
         long rescue = Math.max(beat, settings.dirtyThreshold().toMillis() / 3);
-        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("heartbeat", heartbeat::runOnce), beat, beat,
-                TimeUnit.MILLISECONDS));
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("heartbeat", () -> {
+            heartbeat.runOnce();
+            lastBeat = java.time.Instant.now();
+        }), 0, beat, TimeUnit.MILLISECONDS));
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", rescuer::runOnce), rescue,
                 rescue, TimeUnit.MILLISECONDS));
         if (pruner.hasWork()) {
@@ -74,6 +78,27 @@ public final class Worker {
         }
         LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s) on queue(s) {2}", settings.nodeId(),
                 settings.threads(), settings.queues());
+    }
+
+    /**
+     * Whether this worker is fit to run tasks: every loop running, and the heartbeat beating.
+     *
+     * @return null if healthy, else the reason it is not
+     */
+    public String unhealthyReason() {
+        if (!started || stopping) {
+            return "the worker is " + (started ? "stopping" : "not started");
+        }
+        int loops = loopsRunning.get();
+        if (loops < settings.threads()) {
+            return loops + " of " + settings.threads() + " loops are running";
+        }
+        java.time.Instant beat = lastBeat;
+        java.time.Duration late = settings.heartbeatInterval().multipliedBy(3);
+        if (beat == null || beat.isBefore(java.time.Instant.now().minus(late))) {
+            return "no heartbeat for more than " + late.toMillis() + " ms";
+        }
+        return null;
     }
 
     /** @return whether {@link #stop()} has begun */
@@ -112,6 +137,7 @@ public final class Worker {
     }
 
     private void loop() {
+        loopsRunning.incrementAndGet();
         try {
             while (!stopping && !Thread.currentThread().isInterrupted()) {
                 long seen = wakeUp.generation();
@@ -131,6 +157,7 @@ public final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            loopsRunning.decrementAndGet();
             loopsEnded.countDown();
         }
     }

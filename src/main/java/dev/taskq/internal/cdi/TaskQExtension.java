@@ -15,6 +15,7 @@ import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
 import jakarta.enterprise.inject.spi.Annotated;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.Interceptor;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
@@ -46,6 +47,18 @@ public class TaskQExtension implements Extension {
                 && member.isAnnotationPresent(TaskQ.class) && member.getBaseType() == EntityManager.class)) {
             applicationNamesEntityManager = true;
         }
+    }
+
+    /** Adds the readiness check where the application sees MicroProfile Health; elsewhere its class could not load. */
+    void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
+        try {
+            Class.forName("org.eclipse.microprofile.health.HealthCheck", false,
+                    Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return;
+        }
+        event.addAnnotatedType(TaskQReadiness.class, TaskQExtension.class.getName() + ".readiness")
+                .add(ApplicationScoped.Literal.INSTANCE);
     }
 
     /** Adds the default {@code @TaskQ EntityManager} only when the application names none. */
