@@ -9,7 +9,7 @@ import dev.taskq.TaskAdmin;
 import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
 import dev.taskq.TaskQueueException;
-import dev.taskq.internal.ConfigReader;
+import dev.taskq.internal.cdi.CdiEngine;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -60,6 +60,9 @@ public abstract class TaskAdminResource {
     @Inject
     TaskAdmin admin;
 
+    @Inject
+    CdiEngine engine;
+
     @Context
     SecurityContext security;
 
@@ -86,7 +89,7 @@ public abstract class TaskAdminResource {
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("50") int limit) {
         return read(() -> {
             TaskGroup taskGroup = group(group);
-            TaskFilter filter = new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error));
+            TaskFilter filter = filter(queue, name, error);
             return json(Map.of("group", taskGroup, "total", admin.count(taskGroup, filter),
                     "tasks", admin.list(taskGroup, filter, offset, limit).stream().map(TaskView::of).toList()));
         });
@@ -128,7 +131,7 @@ public abstract class TaskAdminResource {
             @QueryParam("name") String name, @QueryParam("error") String error,
             @HeaderParam(CSRF_HEADER) String csrf) {
         return change(csrf, () -> json(Map.of("touched", admin.retryAll(group(group),
-                new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error))))));
+                filter(queue, name, error)))));
     }
 
     /** Deletes every task of a group that matches (all of it, without filters), and says how many. */
@@ -138,7 +141,7 @@ public abstract class TaskAdminResource {
             @QueryParam("name") String name, @QueryParam("error") String error,
             @HeaderParam(CSRF_HEADER) String csrf) {
         return change(csrf, () -> json(Map.of("touched", admin.deleteAll(group(group),
-                new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error))))));
+                filter(queue, name, error)))));
     }
 
     /** Pauses a queue. */
@@ -213,9 +216,8 @@ public abstract class TaskAdminResource {
         }
     }
 
-    private static String role() {
-        return ConfigReader.forApplication(Thread.currentThread().getContextClassLoader())
-                .get("taskq.admin.role").orElse(DEFAULT_ROLE);
+    private String role() {
+        return engine.config().get("taskq.admin.role").orElse(DEFAULT_ROLE);
     }
 
     private static TaskGroup group(String group) {
@@ -231,6 +233,11 @@ public abstract class TaskAdminResource {
         }
     }
 
+    /** The query parameters of a filter; an empty one matches everything, as a missing one does. */
+    private static TaskFilter filter(String queue, String name, String error) {
+        return new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error));
+    }
+
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
@@ -240,19 +247,19 @@ public abstract class TaskAdminResource {
     }
 
     private static Response json(Object value) {
-        try {
-            return Response.ok(JSON.writeValueAsString(value), MediaType.APPLICATION_JSON).build();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Response.ok(write(value), MediaType.APPLICATION_JSON).build();
     }
 
     private static Response problem(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(write(Map.of("error", message)))
+                .build();
+    }
+
+    private static String write(Object value) {
         try {
-            return Response.status(status).type(MediaType.APPLICATION_JSON)
-                    .entity(JSON.writeValueAsString(Map.of("error", message))).build();
+            return JSON.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("Could not write " + value.getClass().getName() + " as JSON", e);
         }
     }
 }

@@ -10,7 +10,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 /**
- * The application's one {@link Engine}: its settings read once, its handlers from the extension, JTA, the shared
+ * The application's one {@link Engine}: its configuration read once, its handlers from the extension, JTA, the shared
  * clock, and enqueues announced as CDI events. The queue, the admin, the worker and the test helpers all use it.
  */
 @ApplicationScoped
@@ -28,12 +28,14 @@ public class CdiEngine {
     @Inject
     Event<TaskEnqueued> enqueued;
 
+    private ConfigReader config;
     private WorkerSettings settings;
     private Engine engine;
 
     @PostConstruct
     void create() {
-        settings = WorkerSettings.from(ConfigReader.forApplication(Thread.currentThread().getContextClassLoader()));
+        config = ConfigReader.forApplication(Thread.currentThread().getContextClassLoader());
+        settings = WorkerSettings.from(config);
         engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock(),
                 enqueued::fire);
     }
@@ -41,6 +43,11 @@ public class CdiEngine {
     /** @return the engine */
     public Engine engine() {
         return engine;
+    }
+
+    /** @return the application's configuration, its files read once */
+    public ConfigReader config() {
+        return config;
     }
 
     /** @return the settings it was built with */

@@ -1,7 +1,6 @@
 package dev.taskq.internal.cdi;
 
 import dev.taskq.TaskQueueException;
-import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.SchemaMigration;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
@@ -37,8 +36,7 @@ public class WorkerLifecycle {
 
     /** Called by {@link WebApplicationListener} when the web application starts; a failure fails the deployment. */
     public void start() {
-        ServerSettings server = ServerSettings.from(
-                ConfigReader.forApplication(Thread.currentThread().getContextClassLoader()));
+        ServerSettings server = ServerSettings.from(engine.config());
         if (server.migrateSchema()) {
             SchemaMigration.migrate(lookup(server.dataSource(), DataSource.class, ServerSettings.DATA_SOURCE));
         }
