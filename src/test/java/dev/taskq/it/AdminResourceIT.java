@@ -19,9 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
@@ -126,33 +123,15 @@ class AdminResourceIT {
     }
 
     private static long insertTask(String ref) throws Exception {
-        try (Connection connection = TestDatabase.get().connect(); PreparedStatement insert = connection.prepareStatement("""
-                insert into taskq_task (id, queue, name, args, state, eta, max_attempts, created_at)
-                values (nextval('taskq_task_seq'), ?, 'record', cast(? as jsonb), 'PENDING', now(), 2, now())
-                returning id""")) {
-            insert.setString(1, QUEUE);
-            insert.setString(2, new ObjectMapper().writeValueAsString(java.util.Map.of("ref", ref)));
-            try (ResultSet id = insert.executeQuery()) {
-                id.next();
-                return id.getLong(1);
-            }
-        }
+        return TaskRows.insert(QUEUE, "record", new ObjectMapper().writeValueAsString(java.util.Map.of("ref", ref)),
+                2);
     }
 
     private static String state(long id) {
-        return query("select state from taskq_task where id = " + id);
+        return TaskRows.state(id);
     }
 
     private static int attempt(long id) {
-        return Integer.parseInt(query("select attempt from taskq_task where id = " + id));
-    }
-
-    private static String query(String sql) {
-        try (Connection connection = TestDatabase.get().connect();
-                ResultSet row = connection.createStatement().executeQuery(sql)) {
-            return row.next() ? row.getString(1) : null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TaskRows.column(id, "attempt", Integer.class);
     }
 }

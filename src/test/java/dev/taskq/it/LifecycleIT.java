@@ -118,18 +118,8 @@ class LifecycleIT {
         }
     }
 
-    private long insertSlowTask() throws SQLException {
-        try (Connection connection = TestDatabase.get().connect(); PreparedStatement insert = connection.prepareStatement("""
-                insert into taskq_task (id, queue, name, args, state, eta, max_attempts, created_at)
-                values (nextval('taskq_task_seq'), ?, 'slow', cast(? as jsonb), 'PENDING', now(), 3, now())
-                returning id""")) {
-            insert.setString(1, QUEUE);
-            insert.setString(2, "{\"ref\": \"" + ref + "\"}");
-            try (ResultSet id = insert.executeQuery()) {
-                id.next();
-                return id.getLong(1);
-            }
-        }
+    private long insertSlowTask() {
+        return TaskRows.insert(QUEUE, "slow", "{\"ref\": \"" + ref + "\"}", 3);
     }
 
     private void release() throws SQLException {
@@ -150,11 +140,11 @@ class LifecycleIT {
     }
 
     private static String state(long id) {
-        return query("select state from taskq_task where id = " + id, String.class);
+        return TaskRows.state(id);
     }
 
     private static Timestamp aliveAt(long id) {
-        return query("select alive_at from taskq_task where id = " + id, Timestamp.class);
+        return TaskRows.column(id, "alive_at", Timestamp.class);
     }
 
     private static List<String> ledger(String ref) {
@@ -173,12 +163,4 @@ class LifecycleIT {
         }
     }
 
-    private static <T> T query(String sql, Class<T> type) {
-        try (Connection connection = TestDatabase.get().connect();
-                ResultSet row = connection.createStatement().executeQuery(sql)) {
-            return row.next() ? row.getObject(1, type) : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
