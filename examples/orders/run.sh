@@ -15,7 +15,7 @@ if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname
 fi
 
 echo "Building TaskQ and the example..."
-"$root/mvnw" -q -B -f "$root/pom.xml" install -DskipTests -Dinvoker.skip -Dmdep.skip
+"$root/mvnw" -q -B -f "$root/pom.xml" install -DskipTests -DskipITs -Dmdep.skip
 "$root/mvnw" -q -B -f "$here/pom.xml" -P"$server" package liquibase:update
 
 echo
@@ -23,6 +23,9 @@ echo "Starting $server with the shop. Once it is up, place an order:"
 echo "  curl -i -H 'Content-Type: application/json' -d '{\"email\": \"ada@example.com\", \"item\": \"teapot\", \"quantity\": 2}' http://localhost:8080/shop/orders"
 echo "and look at it at the address in its Location header (the tasks fill in confirmationSentAt and stockReservedAt):"
 echo "  curl http://localhost:8080/shop/orders/ID"
+echo "An order of more than the warehouse holds fails; restock, then retry it on TaskQ's admin page:"
+echo "  curl -X PUT -H 'Content-Type: application/json' -d '{\"quantity\": 1000}' http://localhost:8080/shop/stock/teapot"
+echo "  http://localhost:8080/shop/taskq/   (user ops, password Ops#2026pass)"
 echo
 if [ "$server" = wildfly ]; then
   # A server base directory of its own, so the unpacked server stays clean for the example's ITs.
@@ -32,5 +35,6 @@ if [ "$server" = wildfly ]; then
   cp "$here/target/shop.war" "$base/deployments/"
   exec "$wildfly/bin/standalone.sh" -Djboss.server.base.dir="$base"
 else
-  exec java -jar "$here/target/payara-micro.jar" --deploy "$here/target/shop.war" --port 8080 --nocluster
+  exec java -jar "$here/target/payara-micro.jar" --deploy "$here/target/shop.war" --port 8080 --nocluster \
+    --postbootcommandfile "$here/target/payara/postboot.txt"
 fi

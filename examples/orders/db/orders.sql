@@ -11,3 +11,10 @@ create table shop_order (
     confirmation_sent_at timestamptz,
     stock_reserved_at    timestamptz
 );
+
+--changeset orders:2
+create table shop_stock (
+    item     varchar(200) primary key,
+    quantity integer      not null check (quantity >= 0)
+);
+insert into shop_stock (item, quantity) values ('teapot', 100), ('kettle', 100), ('anvil', 100);

@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -65,6 +66,24 @@ public abstract class TaskAdminResource {
 
     @Context
     SecurityContext security;
+
+    /**
+     * @return the admin page: counts per group and queue, a chart of the last minutes, a table per group, a task's
+     *         detail and the actions on it, all drawn by a script that calls the JSON endpoints of this resource
+     */
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response page(@Context UriInfo request) {
+        return read(() -> AdminPage.html(request.getAbsolutePath()));
+    }
+
+    /** @return one of the page's own files (its script and style sheet) */
+    @GET
+    @Path("page/{file}")
+    @Produces({"text/javascript", "text/css"})
+    public Response pageFile(@PathParam("file") String file) {
+        return read(() -> AdminPage.file(file));
+    }
 
     /** @return the queue's figures: counts per queue and group, waits, running per node, throughput */
     @GET

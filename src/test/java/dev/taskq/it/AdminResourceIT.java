@@ -107,6 +107,26 @@ class AdminResourceIT {
         assertEquals(null, state(id));
     }
 
+    @Test
+    void thePageIsServedFromTheJarToTheAdminOnlyAndAllowsNoForeignScript() throws Exception {
+        assertEquals(401, send("GET", "api/taskq/", null, false).statusCode());
+        assertEquals(403, send("GET", "api/taskq/page/admin.js", "clerk:Clerk#2026pass", false).statusCode());
+
+        HttpResponse<String> page = send("GET", "api/taskq", ADMIN, false);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertTrue(page.body().contains("<base href=\"" + base.getPath() + "api/taskq/\">"), page.body());
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(policy.contains("script-src 'self'") && policy.contains("default-src 'none'"), policy);
+
+        HttpResponse<String> script = send("GET", "api/taskq/page/admin.js", ADMIN, false);
+        assertEquals(200, script.statusCode());
+        assertTrue(script.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"));
+        assertTrue(script.body().contains("X-TaskQ-CSRF"), "the page's calls carry the CSRF header");
+        assertEquals(200, send("GET", "api/taskq/page/admin.css", ADMIN, false).statusCode());
+        assertEquals(404, send("GET", "api/taskq/page/index.html", ADMIN, false).statusCode());
+    }
+
     private static final String ADMIN = "ops:Ops#2026pass";
 
     private HttpResponse<String> send(String method, String path, String user, boolean csrf) throws Exception {

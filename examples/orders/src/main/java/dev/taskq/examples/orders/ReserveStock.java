@@ -5,19 +5,19 @@ import dev.taskq.TaskHandler;
 import dev.taskq.TaskName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 
 /**
- * Reserves stock and notes it on the order. The warehouse holds 100 of each item: a larger order fails, is
- * retried with back-off, and ends FAILED with its error, for a person to look at.
+ * Takes the order's items from the warehouse and notes it on the order. When the warehouse holds too few, the
+ * task fails, is retried with back-off, and ends FAILED with its error, for a person to restock
+ * ({@code PUT /stock/{item}}) and retry it from TaskQ's admin page.
  */
 @ApplicationScoped
 @TaskName("reserve-stock")
 @Retry(maxAttempts = 3, backoff = 1, maxBackoff = 5)
 public class ReserveStock implements TaskHandler<OrderRef> {
-
-    static final int IN_STOCK = 100;
 
     @PersistenceContext
     EntityManager entityManager;
@@ -25,10 +25,13 @@ public class ReserveStock implements TaskHandler<OrderRef> {
     @Override
     public void handle(OrderRef ref) {
         Order order = entityManager.find(Order.class, ref.orderId());
-        if (order.getQuantity() > IN_STOCK) {
-            throw new IllegalStateException("Only " + IN_STOCK + " of " + order.getItem() + " in stock, order "
+        Stock stock = entityManager.find(Stock.class, order.getItem(), LockModeType.PESSIMISTIC_WRITE);
+        int available = stock == null ? 0 : stock.getQuantity();
+        if (available < order.getQuantity()) {
+            throw new IllegalStateException("Only " + available + " of " + order.getItem() + " in stock, order "
                     + order.getId() + " wants " + order.getQuantity());
         }
+        stock.take(order.getQuantity());
         order.stockReserved(Instant.now());
     }
 }

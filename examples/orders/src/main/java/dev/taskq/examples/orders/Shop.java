@@ -4,6 +4,7 @@ import dev.taskq.TaskQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -28,6 +29,22 @@ public class Shop {
         tasks.enqueue(SendConfirmation.class, new OrderRef(order.getId()));
         tasks.enqueue(ReserveStock.class, new OrderRef(order.getId()));
         return order;
+    }
+
+    /** Sets how many of {@code item} the warehouse holds. */
+    @Transactional
+    public Stock restock(String item, int quantity) {
+        if (quantity < 0) {
+            throw new IllegalArgumentException("quantity must be at least 0, but was " + quantity);
+        }
+        Stock stock = entityManager.find(Stock.class, item, LockModeType.PESSIMISTIC_WRITE);
+        if (stock == null) {
+            stock = new Stock(item, quantity);
+            entityManager.persist(stock);
+        } else {
+            stock.setQuantity(quantity);
+        }
+        return stock;
     }
 
     public Order find(long id) {

@@ -49,6 +49,7 @@ class ShopTasksIT {
 
     @Test
     void anOrderEnqueuesItsConfirmationAndItsReservation() {
+        shop.restock("teapot", 10);
         long id = shop.placeOrder("ada@example.com", "teapot", 2).getId();
 
         taskq.assertEnqueued(SendConfirmation.class, new OrderRef(id));
@@ -69,6 +70,7 @@ class ShopTasksIT {
 
     @Test
     void aReservationThatFailsIsRetriedAfterItsBackOff() {
+        shop.restock("anvil", 100);
         long id = shop.placeOrder("bob@example.com", "anvil", 500).getId();
         long reservation = taskq.assertEnqueued(ReserveStock.class, new OrderRef(id));
 

@@ -1,0 +1,216 @@
+package dev.taskq.examples.orders;
+
+import static dev.taskq.examples.orders.ShopClient.text;
+import static dev.taskq.examples.orders.ShopClient.until;
+import static dev.taskq.examples.orders.ShopClient.update;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * TaskQ's admin page in a real browser (Debian's headless Chromium) against the shop: a person sees the order
+ * the warehouse could not serve, restocks, retries the task from the page and sees it succeed. Screenshots of
+ * the page are kept in target/screenshots.
+ */
+@RunAsClient
+@ExtendWith(ArquillianExtension.class)
+class AdminPageIT {
+
+    @Deployment(testable = false)
+    static WebArchive shop() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("shop.war")));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private ShopClient shop;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        shop = new ShopClient(base);
+        for (String binary : new String[] {"chromium.binary", "webdriver.chrome.driver"}) {
+            if (!Files.isExecutable(Path.of(System.getProperty(binary)))) {
+                throw new IllegalStateException("The admin page's browser test needs Chromium and its driver: "
+                        + System.getProperty(binary) + " is missing. Install them (apt-get install chromium "
+                        + "chromium-driver) or point -D" + binary + " at them.");
+            }
+        }
+        ChromeOptions options = new ChromeOptions().setBinary(System.getProperty("chromium.binary"))
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-extensions", "--no-first-run",
+                        "--window-size=1440,1000");
+        browser = new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("webdriver.chrome.driver"))).build(), options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aPersonRetriesAFailedTaskAfterRestockingAndSeesItSucceed() throws Exception {
+        String item = "piano-" + UUID.randomUUID().toString().substring(0, 8);
+        shop.restock(item, 1);
+        long order = shop.placedOrder("cy@example.com", item, 3);
+        long task = Long.parseLong(until("reserve-stock failed for good", () -> text("select id from taskq_task "
+                + "where name = 'reserve-stock' and state = 'FAILED' and args ->> 'orderId' = ?",
+                String.valueOf(order))));
+
+        signIn("#failed");
+        filter("error", "order " + order + " wants");
+        String row = textOf(row(task));
+        assertTrue(row.contains("Only 1 of " + item + " in stock"), row);
+        screenshot("failed-tasks");
+
+        click(row(task));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+        assertTrue(textOf(By.id("detail-args")).contains("\"orderId\": " + order), textOf(By.id("detail-args")));
+        assertTrue(textOf(By.id("detail-error")).contains("IllegalStateException"), textOf(By.id("detail-error")));
+        screenshot("failed-task");
+
+        shop.restock(item, 5);
+        click(By.cssSelector("#detail button[data-action=retry]"));
+        wait.until(ExpectedConditions.textToBe(By.id("notice"), "Task " + task + " is pending again"));
+        wait.until(browser -> fieldOf("State").equals("SUCCEEDED")); // the page refreshes itself every 5 s
+        assertEquals("SUCCEEDED", text("select state from taskq_task where id = ?", task));
+        assertEquals("2", text("select quantity from shop_stock where item = ?", item));
+
+        click(By.id("close-detail"));
+        click(By.cssSelector("button.card[data-group=SUCCEEDED]"));
+        filter("queue", "default");
+        filter("name", "reserve-stock");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(row(task)));
+        screenshot("succeeded-tasks");
+    }
+
+    @Test
+    void argumentsAreShownAsTextAndNeverRun() {
+        String queue = "xss-" + UUID.randomUUID().toString().substring(0, 8);
+        String script = "<script>window.taskqInjected = true</script><img src=x onerror=\"window.taskqInjected = true\">";
+        long task = Long.parseLong(text("insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, "
+                + "max_attempts, created_at) values (nextval('taskq_task_seq'), ?, 'reserve-stock', "
+                + "jsonb_build_object('note', ?::text), 'PENDING', 0, now() + interval '1 day', 0, 1, now()) "
+                + "returning id", queue, script));
+
+        try {
+            inspectPauseResumeAndDelete(queue, task);
+        } finally {
+            update("delete from taskq_task where queue = ?", queue);
+            update("delete from taskq_queue_pause where queue = ?", queue);
+        }
+    }
+
+    private void inspectPauseResumeAndDelete(String queue, long task) {
+        signIn("#future");
+        filter("queue", queue);
+        assertTrue(textOf(row(task)).contains("<script>window.taskqInjected"), textOf(row(task)));
+        click(row(task));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-args"), "onerror"));
+        assertEquals(Boolean.FALSE, ((JavascriptExecutor) browser).executeScript("return window.taskqInjected === true"));
+        assertEquals(0L, ((JavascriptExecutor) browser).executeScript(
+                "return document.querySelectorAll('main script, main img, #detail script, #detail img').length"));
+
+        By pause = By.cssSelector("#queues tr[data-queue='" + queue + "'] button[data-action=pause]");
+        By resume = By.cssSelector("#queues tr[data-queue='" + queue + "'] button[data-action=resume]");
+        click(pause);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(resume));
+        assertEquals("true", text("select 'true' from taskq_queue_pause where queue = ?", queue));
+        click(resume);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(pause));
+        assertEquals(null, text("select 'true' from taskq_queue_pause where queue = ?", queue));
+
+        click(By.cssSelector("#detail button[data-action=delete]"));
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.textToBe(By.id("notice"), "Task " + task + " deleted"));
+        assertEquals(null, text("select id from taskq_task where id = ?", task));
+    }
+
+    /** Opens the page as the shop's admin user, whose credentials the browser then sends with every call. */
+    private void signIn(String group) {
+        String user = URLEncoder.encode(System.getProperty("shop.admin.user"), StandardCharsets.UTF_8);
+        String password = URLEncoder.encode(System.getProperty("shop.admin.password"), StandardCharsets.UTF_8);
+        browser.get(base.getProtocol() + "://" + user + ":" + password + "@" + base.getAuthority() + base.getPath()
+                + "taskq/" + group);
+        wait.until(ExpectedConditions.textMatches(By.id("updated"), java.util.regex.Pattern.compile("^updated ")));
+    }
+
+    private void filter(String field, String value) {
+        WebElement input = browser.findElement(By.cssSelector("#filter input[name=" + field + "]"));
+        input.clear();
+        input.sendKeys(value);
+        input.submit();
+    }
+
+    private static By row(long task) {
+        return By.cssSelector("#tasks tr[data-id='" + task + "']");
+    }
+
+    /** Clicks what {@code target} finds once it shows, finding it anew if the page redrew it meanwhile. */
+    private void click(By target) {
+        wait.until(browser -> {
+            browser.findElement(target).click();
+            return true;
+        });
+    }
+
+    private String textOf(By target) {
+        return wait.until(browser -> {
+            WebElement element = browser.findElement(target);
+            return element.isDisplayed() ? element.getText() : null;
+        });
+    }
+
+    private String fieldOf(String name) {
+        return String.valueOf(((JavascriptExecutor) browser).executeScript("""
+                const term = [...document.querySelectorAll('#detail-fields dt')].find(dt => dt.textContent === arguments[0]);
+                return term ? term.nextElementSibling.textContent : null;""", name));
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path folder = Path.of(System.getProperty("screenshots"));
+        Files.createDirectories(folder);
+        Path file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(file, folder.resolve(name + "-" + System.getProperty("arquillian.launch") + ".png"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+}
