@@ -55,3 +55,8 @@ create table taskq_queue_pause (
 --comment: Serves the pruner (finished tasks past their retention) and the admin's newest-first listings.
 create index taskq_task_finished on taskq_task (state, finished_at) where state in ('SUCCEEDED', 'FAILED');
 --rollback drop index taskq_task_finished;
+
+--changeset taskq:4 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: What a ResultHandler returned, kept on SUCCEEDED rows while succeeded tasks are retained.
+alter table taskq_task add column result jsonb;
+--rollback alter table taskq_task drop column result;

@@ -75,6 +75,9 @@ public class Task {
     @Column(length = 100)
     private String worker;
 
+    @Column(columnDefinition = "jsonb", insertable = false, updatable = false)
+    private String result;
+
     @Column(name = "last_error")
     private String lastError;
 
@@ -180,6 +183,11 @@ public class Task {
     /** @return the node that runs or last ran it, or {@code null} */
     public String getWorker() {
         return worker;
+    }
+
+    /** @return what its {@link ResultHandler} returned, as JSON, on a kept SUCCEEDED task; else {@code null} */
+    public String getResult() {
+        return result;
     }
 
     /** @return the error of its latest failed attempt (type, message, stack trace), or {@code null} */

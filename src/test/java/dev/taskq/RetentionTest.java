@@ -1,8 +1,10 @@
 package dev.taskq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.Pruner.Pruned;
 import dev.taskq.internal.WorkerSettings;
@@ -30,6 +32,30 @@ class RetentionTest {
         }
     }
 
+    /** What a computing handler returns. */
+    record Size(String ref, int length) {
+    }
+
+    /** Jackson cannot write it: its one property throws. */
+    static final class Unwritable {
+        public String getValue() {
+            throw new IllegalStateException("no value today");
+        }
+    }
+
+    @TaskName("measure")
+    @Retry(maxAttempts = 1)
+    static final class Measure implements ResultHandler<Ref, Object> {
+        @Override
+        public Object compute(Ref args) {
+            return switch (args.ref()) {
+                case "nothing" -> null;
+                case "unwritable" -> new Unwritable();
+                default -> new Size(args.ref(), args.ref().length());
+            };
+        }
+    }
+
     @AfterEach
     void close() throws Exception {
         h.close();
@@ -51,6 +77,36 @@ class RetentionTest {
         h.clock.advance(Duration.ofDays(3650));
         assertEquals(new Pruned(0, 0), engine.pruner().runOnce());
         assertEquals(List.of(TaskState.FAILED), h.rows().stream().map(Task::getState).toList());
+    }
+
+    @Test
+    void aKeptTaskHoldsWhatItsHandlerReturned() throws Exception {
+        Engine engine = h.startWith(settings -> settings.with(WorkerSettings.SUCCEEDED_RETENTION, "1h"),
+                new Measure());
+        long measured = h.tasks().enqueue(Measure.class, new Ref("teapot"), h.options());
+        long nothing = h.tasks().enqueue(Measure.class, new Ref("nothing"), h.options());
+        long unwritable = h.tasks().enqueue(Measure.class, new Ref("unwritable"), h.options());
+        runAll(engine);
+
+        Task kept = h.row(measured);
+        assertEquals(TaskState.SUCCEEDED, kept.getState());
+        assertEquals(new Size("teapot", 6), new ObjectMapper().readValue(kept.getResult(), Size.class));
+        assertEquals(TaskState.SUCCEEDED, h.row(nothing).getState());
+        assertNull(h.row(nothing).getResult());
+        Task failed = h.row(unwritable);
+        assertEquals(TaskState.FAILED, failed.getState(), "a result that cannot be kept fails the attempt");
+        assertTrue(failed.getLastError().contains("Task handler 'measure' returned a "
+                + Unwritable.class.getName() + " that Jackson cannot write as JSON"), failed.getLastError());
+    }
+
+    @Test
+    void withoutRetentionAResultIsDroppedWithItsTask() {
+        Engine engine = h.start(new Measure());
+        h.tasks().enqueue(Measure.class, new Ref("teapot"), h.options());
+        h.tasks().enqueue(Measure.class, new Ref("unwritable"), h.options());
+        runAll(engine);
+
+        assertEquals(List.of(), h.rows(), "both succeeded and were deleted: a result nobody keeps is not written");
     }
 
     @Test

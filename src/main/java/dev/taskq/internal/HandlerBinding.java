@@ -1,6 +1,8 @@
 package dev.taskq.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
+import dev.taskq.ResultHandler;
+import dev.taskq.TaskHandler;
 import java.time.Duration;
 
 /**
@@ -22,14 +24,29 @@ public record HandlerBinding(String name, Class<?> handlerClass, JavaType argsTy
         return argsType.hasRawClass(Void.class);
     }
 
+    /**
+     * Runs one attempt on a handler instance.
+     *
+     * @return what a {@link ResultHandler} computed; {@code null} for any other handler
+     */
+    @SuppressWarnings("unchecked")
+    public static Object call(TaskHandler<?> handler, Object args) throws Exception {
+        if (handler instanceof ResultHandler<?, ?> computing) {
+            return ((ResultHandler<Object, ?>) computing).compute(args);
+        }
+        ((TaskHandler<Object>) handler).handle(args);
+        return null;
+    }
+
     /** Calls a handler; in a server it obtains the CDI bean for the call and releases it afterwards. */
     @FunctionalInterface
     public interface HandlerInvoker {
 
         /**
          * @param args the arguments, already read into the handler's type
+         * @return the handler's result, see {@link HandlerBinding#call}
          * @throws Exception whatever the handler threw
          */
-        void invoke(Object args) throws Exception;
+        Object invoke(Object args) throws Exception;
     }
 }

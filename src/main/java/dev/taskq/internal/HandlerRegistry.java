@@ -86,10 +86,8 @@ public final class HandlerRegistry {
         }
 
         /** Adds a handler instance (Java SE, tests). */
-        @SuppressWarnings("unchecked")
         public Builder add(TaskHandler<?> handler) {
-            TaskHandler<Object> untyped = (TaskHandler<Object>) handler;
-            return add(handler.getClass(), untyped::handle);
+            return add(handler.getClass(), args -> HandlerBinding.call(handler, args));
         }
 
         /** Adds a handler class with the way to call it; problems are kept for {@link #build()}. */

@@ -106,8 +106,8 @@ public final class TaskRunner {
         try {
             if (handler.transactional()) {
                 Function<EntityManager, Void> work = em -> {
-                    invoke(handler, args);
-                    if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded)) {
+                    String result = resultToKeep(handler, invoke(handler, args));
+                    if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded, result)) {
                         throw new LeaseLost();
                     }
                     return null;
@@ -118,11 +118,9 @@ public final class TaskRunner {
                     transactions.requiresNew(handler.timeout(), work);
                 }
             } else {
-                transactions.notSupported(() -> {
-                    invoke(handler, args);
-                    return null;
-                });
-                if (!transactions.requiresNew(em -> store.markSucceeded(em, task, clock.instant(), keepSucceeded))) {
+                String result = resultToKeep(handler, transactions.notSupported(() -> invoke(handler, args)));
+                if (!transactions.requiresNew(em -> store.markSucceeded(em, task, clock.instant(), keepSucceeded,
+                        result))) {
                     throw new LeaseLost();
                 }
             }
@@ -139,13 +137,30 @@ public final class TaskRunner {
         }
     }
 
-    private static void invoke(HandlerBinding handler, Object args) {
+    private static Object invoke(HandlerBinding handler, Object args) {
         try {
-            handler.invoker().invoke(args);
+            return handler.invoker().invoke(args);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
             throw new HandlerFailure(e);
+        }
+    }
+
+    /**
+     * @return the handler's result as JSON when succeeded tasks are kept, else {@code null}
+     * @throws HandlerFailure if Jackson cannot write it: the attempt fails with the reason
+     */
+    private String resultToKeep(HandlerBinding handler, Object result) {
+        if (!keepSucceeded || result == null) {
+            return null;
+        }
+        try {
+            return codec.write(result);
+        } catch (IllegalArgumentException e) {
+            throw new HandlerFailure(new IllegalArgumentException("Task handler '" + handler.name() + "' returned "
+                    + "a " + result.getClass().getName() + " that Jackson cannot write as JSON: " + e.getMessage()
+                    + ". Return a plain record or bean, or null.", e));
         }
     }
 

@@ -120,12 +120,24 @@ public final class TaskStore {
     }
 
     /**
-     * Completes an attempt: deletes the row, or keeps it as SUCCEEDED. Runs in the handler's transaction, so
-     * the handler's writes and the completion commit together.
+     * Completes an attempt: deletes the row, or keeps it as SUCCEEDED with the handler's result. Runs in the
+     * handler's transaction, so the handler's writes and the completion commit together.
      *
+     * @param result the handler's result as JSON, kept only with {@code keep}; may be {@code null}
      * @return false if the attempt no longer owns the row (it was rescued); the caller must then roll back
      */
-    public boolean markSucceeded(EntityManager em, ClaimedTask task, Instant now, boolean keep) {
+    public boolean markSucceeded(EntityManager em, ClaimedTask task, Instant now, boolean keep, String result) {
+        if (keep && result != null) {
+            return em.createNativeQuery("""
+                            update taskq_task set state = 'SUCCEEDED', finished_at = cast(:now as timestamptz),
+                                alive_at = cast(:now as timestamptz), result = cast(:result as jsonb)
+                            where id = :id and attempt = :attempt and state = 'RUNNING'""")
+                    .setParameter("now", now)
+                    .setParameter("result", result)
+                    .setParameter("id", task.id())
+                    .setParameter("attempt", task.attempt())
+                    .executeUpdate() == 1;
+        }
         int rows = keep
                 ? em.createQuery("""
                                 update Task t set t.state = :succeeded, t.finishedAt = :now, t.aliveAt = :now

@@ -4,6 +4,7 @@ import dev.taskq.TaskHandler;
 import dev.taskq.TaskQ;
 import dev.taskq.TaskQueueException;
 import dev.taskq.internal.ArgsCodec;
+import dev.taskq.internal.HandlerBinding;
 import dev.taskq.internal.HandlerBinding.HandlerInvoker;
 import dev.taskq.internal.HandlerRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,26 +109,26 @@ public class TaskQExtension implements Extension {
      * Calls a handler bean. A normal-scoped handler is obtained once, through its client proxy; a dependent
      * one is created for each task and destroyed right after, so its {@code @PreDestroy} runs.
      */
-    @SuppressWarnings("unchecked")
     private static HandlerInvoker invoker(BeanManager beanManager, Bean<?> bean) {
         if (beanManager.isNormalScope(bean.getScope())) {
             return new HandlerInvoker() {
-                private volatile TaskHandler<Object> proxy;
+                private volatile TaskHandler<?> proxy;
 
                 @Override
-                public void invoke(Object args) throws Exception {
+                public Object invoke(Object args) throws Exception {
                     if (proxy == null) {
-                        proxy = (TaskHandler<Object>) beanManager.getReference(bean, bean.getBeanClass(),
+                        proxy = (TaskHandler<?>) beanManager.getReference(bean, bean.getBeanClass(),
                                 beanManager.createCreationalContext(bean));
                     }
-                    proxy.handle(args);
+                    return HandlerBinding.call(proxy, args);
                 }
             };
         }
         return args -> {
             CreationalContext<?> context = beanManager.createCreationalContext(bean);
             try {
-                ((TaskHandler<Object>) beanManager.getReference(bean, bean.getBeanClass(), context)).handle(args);
+                return HandlerBinding.call((TaskHandler<?>) beanManager.getReference(bean, bean.getBeanClass(),
+                        context), args);
             } finally {
                 context.release();
             }

@@ -328,6 +328,8 @@
     $("detail-fields").replaceChildren(...fields.flatMap(([name, value]) => [el("dt", null, name),
       el("dd", null, String(value))]));
     $("detail-args").textContent = pretty(task.args);
+    $("detail-result").textContent = task.result == null ? "" : pretty(task.result);
+    $("detail-result").hidden = $("detail-result-title").hidden = task.result == null;
     $("detail-error").textContent = task.lastError || "";
     $("detail-error").hidden = $("detail-error-title").hidden = !task.lastError;
 

@@ -1,7 +1,7 @@
 package dev.taskq.examples.orders;
 
+import dev.taskq.ResultHandler;
 import dev.taskq.Retry;
-import dev.taskq.TaskHandler;
 import dev.taskq.TaskName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -12,18 +12,23 @@ import java.time.Instant;
 /**
  * Takes the order's items from the warehouse and notes it on the order. When the warehouse holds too few, the
  * task fails, is retried with back-off, and ends FAILED with its error, for a person to restock
- * ({@code PUT /stock/{item}}) and retry it from TaskQ's admin page.
+ * ({@code PUT /stock/{item}}) and retry it from TaskQ's admin page. What it reserved is kept with the task, for
+ * the admin page to show, while the shop keeps succeeded tasks.
  */
 @ApplicationScoped
 @TaskName("reserve-stock")
 @Retry(maxAttempts = 3, backoff = 1, maxBackoff = 5)
-public class ReserveStock implements TaskHandler<OrderRef> {
+public class ReserveStock implements ResultHandler<OrderRef, ReserveStock.Reservation> {
+
+    /** What was reserved, and how many are left. */
+    public record Reservation(String item, int reserved, int left) {
+    }
 
     @PersistenceContext
     EntityManager entityManager;
 
     @Override
-    public void handle(OrderRef ref) {
+    public Reservation compute(OrderRef ref) {
         Order order = entityManager.find(Order.class, ref.orderId());
         Stock stock = entityManager.find(Stock.class, order.getItem(), LockModeType.PESSIMISTIC_WRITE);
         int available = stock == null ? 0 : stock.getQuantity();
@@ -33,5 +38,6 @@ public class ReserveStock implements TaskHandler<OrderRef> {
         }
         stock.take(order.getQuantity());
         order.stockReserved(Instant.now());
+        return new Reservation(order.getItem(), order.getQuantity(), stock.getQuantity());
     }
 }

@@ -114,6 +114,7 @@ class AdminPageIT {
         wait.until(browser -> fieldOf("State").equals("SUCCEEDED")); // the page refreshes itself every 5 s
         assertEquals("SUCCEEDED", text("select state from taskq_task where id = ?", task));
         assertEquals("2", text("select quantity from shop_stock where item = ?", item));
+        assertTrue(textOf(By.id("detail-result")).contains("\"left\": 2"), textOf(By.id("detail-result")));
 
         click(By.id("close-detail"));
         click(By.cssSelector("button.card[data-group=SUCCEEDED]"));
@@ -126,7 +127,8 @@ class AdminPageIT {
     @Test
     void argumentsAreShownAsTextAndNeverRun() {
         String queue = "xss-" + UUID.randomUUID().toString().substring(0, 8);
-        String script = "<script>window.taskqInjected = true</script><img src=x onerror=\"window.taskqInjected = true\">";
+        String script = "<script>window.taskqInjected = true</script>"
+                + "<img src=x onerror=\"window.taskqInjected = true\">";
         long task = Long.parseLong(text("insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, "
                 + "max_attempts, created_at) values (nextval('taskq_task_seq'), ?, 'reserve-stock', "
                 + "jsonb_build_object('note', ?::text), 'PENDING', 0, now() + interval '1 day', 0, 1, now()) "
@@ -146,7 +148,8 @@ class AdminPageIT {
         assertTrue(textOf(row(task)).contains("<script>window.taskqInjected"), textOf(row(task)));
         click(row(task));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-args"), "onerror"));
-        assertEquals(Boolean.FALSE, ((JavascriptExecutor) browser).executeScript("return window.taskqInjected === true"));
+        assertEquals(Boolean.FALSE, ((JavascriptExecutor) browser)
+                .executeScript("return window.taskqInjected === true"));
         assertEquals(0L, ((JavascriptExecutor) browser).executeScript(
                 "return document.querySelectorAll('main script, main img, #detail script, #detail img').length"));
 
@@ -202,7 +205,8 @@ class AdminPageIT {
 
     private String fieldOf(String name) {
         return String.valueOf(((JavascriptExecutor) browser).executeScript("""
-                const term = [...document.querySelectorAll('#detail-fields dt')].find(dt => dt.textContent === arguments[0]);
+                const term = [...document.querySelectorAll('#detail-fields dt')]
+                    .find(dt => dt.textContent === arguments[0]);
                 return term ? term.nextElementSibling.textContent : null;""", name));
     }
 

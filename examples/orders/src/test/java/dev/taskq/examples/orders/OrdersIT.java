@@ -55,6 +55,9 @@ class OrdersIT {
         assertEquals("8", text("select quantity from shop_stock where item = 'teapot'"));
         assertEquals(2, count("select count(*) from taskq_task where args ->> 'orderId' = ? and state = 'SUCCEEDED'",
                 String.valueOf(id)), "the shop keeps succeeded tasks a day (taskq.retention.succeeded)");
+        assertEquals("{\"item\": \"teapot\", \"left\": 8, \"reserved\": 2}", text("select result::text "
+                + "from taskq_task where name = 'reserve-stock' and args ->> 'orderId' = ?", String.valueOf(id)),
+                "what ReserveStock returned is kept with its task");
     }
 
     @Test
