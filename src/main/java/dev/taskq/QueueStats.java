@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The numbers to watch and alert on: per queue, how many tasks each group holds and how long the oldest due
- * task has waited; per node, how many tasks run there; and for this node, its recent throughput and how long
- * due tasks waited to start.
+ * task has waited; per node, how many tasks run there; and for this node, its recent throughput, how long due
+ * tasks waited to start and how long claimed ones waited for a free loop.
  *
  * @param at               when the numbers were taken
  * @param queues           per queue, ordered by name
@@ -31,14 +31,25 @@ public record QueueStats(Instant at, List<Queue> queues, Map<String, Long> runni
     /**
      * One minute of this node's work.
      *
-     * @param start        the minute
-     * @param succeeded    attempts that succeeded
-     * @param failed       attempts that failed (retried or for good)
-     * @param started      tasks started
-     * @param meanLatency  how long, on average, started tasks had been due before they started
-     * @param maxLatency   the longest of those waits
+     * @param start      the minute
+     * @param succeeded  attempts that succeeded
+     * @param failed     attempts that failed (retried or for good)
+     * @param started    tasks started
+     * @param sinceDue   how long the started tasks had been due before they started: the queue's latency
+     * @param sinceClaim how long they had waited in this node's claimed batch: too long means a batch too large
      */
-    public record Minute(Instant start, long succeeded, long failed, long started, Duration meanLatency,
-            Duration maxLatency) {
+    public record Minute(Instant start, long succeeded, long failed, long started, Wait sinceDue, Wait sinceClaim) {
+    }
+
+    /**
+     * How long the tasks started in a minute had waited.
+     *
+     * @param mean the mean wait
+     * @param max  the longest
+     */
+    public record Wait(Duration mean, Duration max) {
+
+        /** No task started. */
+        public static final Wait NONE = new Wait(Duration.ZERO, Duration.ZERO);
     }
 }

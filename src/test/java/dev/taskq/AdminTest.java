@@ -133,6 +133,20 @@ class AdminTest {
     }
 
     @Test
+    void statsTellHowLongTasksWaitedAfterTheyWereDueAndAfterTheirClaim() {
+        enqueue("late", h.options());
+        h.clock.advance(Duration.ofSeconds(5)); // due, and no loop free for 5 s
+        ClaimedTask claimed = engine.claimer().runOnce().get(0);
+        h.clock.advance(Duration.ofSeconds(2)); // claimed, waiting in the batch for 2 s
+        assertEquals(Outcome.SUCCEEDED, engine.runner().run(claimed));
+
+        QueueStats.Minute minute = admin.stats().recentMinutes().stream().filter(m -> m.started() > 0).findFirst()
+                .orElseThrow();
+        assertEquals(new QueueStats.Wait(Duration.ofSeconds(7), Duration.ofSeconds(7)), minute.sinceDue());
+        assertEquals(new QueueStats.Wait(Duration.ofSeconds(2), Duration.ofSeconds(2)), minute.sinceClaim());
+    }
+
+    @Test
     void listingsPageAndFilter() {
         List<Long> ids = IntStream.range(0, 5).mapToObj(i -> enqueue("p" + i, h.options())).toList();
         enqueue("elsewhere", h.options().withQueue(h.queue + "-b"));

@@ -23,9 +23,11 @@ class PrometheusFormatTest {
         QueueStats stats = new QueueStats(now,
                 List.of(new QueueStats.Queue("mail", true, groups, Duration.ofMillis(2_500))),
                 new TreeMap<>(Map.of("node \"a\"", 3L)),
-                List.of(new QueueStats.Minute(now.minusSeconds(90), 40, 2, 42, Duration.ofMillis(120),
-                                Duration.ofSeconds(1)),
-                        new QueueStats.Minute(now.minusSeconds(30), 5, 0, 5, Duration.ZERO, Duration.ZERO)));
+                List.of(new QueueStats.Minute(now.minusSeconds(90), 40, 2, 42,
+                                new QueueStats.Wait(Duration.ofMillis(120), Duration.ofSeconds(1)),
+                                new QueueStats.Wait(Duration.ofMillis(7), Duration.ofMillis(30))),
+                        new QueueStats.Minute(now.minusSeconds(30), 5, 0, 5, QueueStats.Wait.NONE,
+                                QueueStats.Wait.NONE)));
 
         assertEquals("""
                 # HELP taskq_tasks Tasks per queue and group.
@@ -54,6 +56,9 @@ class PrometheusFormatTest {
                 # HELP taskq_node_start_latency_seconds Mean time tasks started on this node in the last minute had been due.
                 # TYPE taskq_node_start_latency_seconds gauge
                 taskq_node_start_latency_seconds 0.12
+                # HELP taskq_node_claim_to_start_seconds Mean time tasks started on this node in the last minute had waited in a claimed batch.
+                # TYPE taskq_node_claim_to_start_seconds gauge
+                taskq_node_claim_to_start_seconds 0.007
                 """, PrometheusFormat.format(stats));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.internal.ClaimedTask;
+import dev.taskq.internal.RunListener;
 import dev.taskq.internal.TaskRunner.Outcome;
 import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.QueueHarness;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +93,37 @@ class RunTest {
         assertEquals(List.of(), h.rows());
         assertEquals(List.of("r1"), h.ledger());
         assertEquals(0, h.engine().running().size());
+    }
+
+    @Test
+    void listenersHearEveryAttemptAndOneThatThrowsChangesNothing() {
+        FlakyHandler handler = new FlakyHandler(h);
+        handler.failures.set(1);
+        h.start(handler);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        h.engine().runListeners().add(new RunListener() {
+            @Override
+            public void started(ClaimedTask task, Duration sinceDue, Duration sinceClaim) {
+                heard.add("started " + task.name() + " attempt " + task.attempt());
+                throw new IllegalStateException("a metrics library in trouble");
+            }
+
+            @Override
+            public void finished(ClaimedTask task, Outcome outcome, Duration took) {
+                heard.add(outcome + " " + task.name() + " attempt " + task.attempt());
+                throw new IllegalStateException("a metrics library in trouble");
+            }
+        });
+        long id = h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options());
+
+        assertEquals(Outcome.RETRYING, h.engine().runner().run(claimOne()));
+        h.clock.advance(Duration.ofSeconds(10));
+        assertEquals(Outcome.SUCCEEDED, h.engine().runner().run(claimOne()));
+
+        assertEquals(List.of("started flaky attempt 1", "RETRYING flaky attempt 1", "started flaky attempt 2",
+                "SUCCEEDED flaky attempt 2"), heard);
+        assertEquals(List.of("r1"), h.ledger(), "the second attempt's write committed");
+        assertTrue(h.rows().stream().noneMatch(task -> task.getId() == id), "the task completed");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.taskq.admin;
 
 import dev.taskq.QueueStats;
 import dev.taskq.TaskGroup;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * {@link QueueStats} in the Prometheus text exposition format (version 0.0.4), for a scrape endpoint:
  * {@code taskq_tasks{queue,group}}, {@code taskq_oldest_pending_seconds{queue}}, {@code taskq_queue_paused{queue}},
- * {@code taskq_running{node}}, and this node's {@code taskq_node_*} figures for the last complete minute.
+ * {@code taskq_running{node}}, and this node's {@code taskq_node_*} figures for the last complete minute: attempts
+ * succeeded and failed, how long started tasks had been due, and how long they had waited after their claim.
  */
 public final class PrometheusFormat {
 
@@ -28,7 +30,7 @@ public final class PrometheusFormat {
         }
         header(out, "taskq_oldest_pending_seconds", "gauge", "How long the oldest due task of a queue has waited.");
         stats.queues().forEach(queue -> sample(out, "taskq_oldest_pending_seconds", "queue", queue.name(), null, null,
-                queue.oldestPending().toMillis() / 1000.0));
+                seconds(queue.oldestPending())));
         header(out, "taskq_queue_paused", "gauge", "1 if the queue is paused.");
         stats.queues().forEach(queue -> sample(out, "taskq_queue_paused", "queue", queue.name(), null, null,
                 queue.paused() ? 1 : 0));
@@ -43,8 +45,16 @@ public final class PrometheusFormat {
         header(out, "taskq_node_start_latency_seconds", "gauge",
                 "Mean time tasks started on this node in the last minute had been due.");
         sample(out, "taskq_node_start_latency_seconds", null, null, null, null,
-                minute == null ? 0 : minute.meanLatency().toMillis() / 1000.0);
+                minute == null ? 0 : seconds(minute.sinceDue().mean()));
+        header(out, "taskq_node_claim_to_start_seconds", "gauge",
+                "Mean time tasks started on this node in the last minute had waited in a claimed batch.");
+        sample(out, "taskq_node_claim_to_start_seconds", null, null, null, null,
+                minute == null ? 0 : seconds(minute.sinceClaim().mean()));
         return out.toString();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
     }
 
     private static QueueStats.Minute lastCompleteMinute(List<QueueStats.Minute> minutes) {

@@ -26,6 +26,7 @@ public final class Engine {
     private final RunningTasks running = new RunningTasks();
     private final TaskAdmin admin;
     private final Throughput throughput;
+    private final RunListeners listeners = new RunListeners();
 
     private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
             Clock clock, RandomGenerator random, Consumer<TaskEnqueued> enqueued) {
@@ -34,8 +35,9 @@ public final class Engine {
         this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued);
         this.claimer = new Claimer(store, transactions, running, settings, clock);
         this.throughput = new Throughput(clock);
+        listeners.add(throughput);
         this.runner = new TaskRunner(handlers, codec, store, transactions, running, settings.keepSucceeded(), clock,
-                random, throughput);
+                random, listeners);
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(store, transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);
@@ -114,6 +116,11 @@ public final class Engine {
     /** @return this node's recent throughput */
     public Throughput throughput() {
         return throughput;
+    }
+
+    /** @return who is told of every attempt this node runs: add a listener to publish metrics */
+    public RunListeners runListeners() {
+        return listeners;
     }
 
     /** @return the pruner, for driving the engine step by step */

@@ -40,11 +40,11 @@ public final class TaskRunner {
     private final boolean keepSucceeded;
     private final Clock clock;
     private final RandomGenerator random;
-    private final Throughput throughput;
+    private final RunListener listener;
     private volatile boolean abandoning;
 
     TaskRunner(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
-            RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random, Throughput throughput) {
+            RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random, RunListener listener) {
         this.handlers = handlers;
         this.codec = codec;
         this.store = store;
@@ -53,7 +53,7 @@ public final class TaskRunner {
         this.keepSucceeded = keepSucceeded;
         this.clock = clock;
         this.random = random;
-        this.throughput = throughput;
+        this.listener = listener;
     }
 
     /** From now on, failures are not recorded: the worker is interrupting its tasks to stop. */
@@ -67,18 +67,15 @@ public final class TaskRunner {
      * @return how the attempt ended
      */
     public Outcome run(ClaimedTask task) {
-        throughput.started(Duration.between(task.eta(), clock.instant()));
+        Instant start = clock.instant();
+        listener.started(task, Duration.between(task.eta(), start), Duration.between(task.claimedAt(), start));
         Outcome outcome;
         try {
             outcome = attempt(task);
         } finally {
             running.remove(task);
         }
-        if (outcome == Outcome.SUCCEEDED) {
-            throughput.succeeded();
-        } else if (outcome == Outcome.RETRYING || outcome == Outcome.FAILED) {
-            throughput.failed();
-        }
+        listener.finished(task, outcome, Duration.between(start, clock.instant()));
         return outcome;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * This node's recent work, per minute, kept in memory for the last {@value #MINUTES} minutes: what the runner
  * saw happen, for {@link QueueStats}. Thread-safe; recording is a few additions under a lock held briefly.
  */
-public final class Throughput {
+public final class Throughput implements RunListener {
 
     static final int MINUTES = 15;
 
@@ -23,21 +23,21 @@ public final class Throughput {
         this.clock = clock;
     }
 
-    /** A task started, {@code latency} after it became due. */
-    synchronized void started(Duration latency) {
+    @Override
+    public synchronized void started(ClaimedTask task, Duration sinceDue, Duration sinceClaim) {
         Bucket bucket = current();
         bucket.started++;
-        long nanos = Math.max(0, latency.toNanos());
-        bucket.latencyNanos += nanos;
-        bucket.maxLatencyNanos = Math.max(bucket.maxLatencyNanos, nanos);
+        bucket.sinceDue.add(sinceDue);
+        bucket.sinceClaim.add(sinceClaim);
     }
 
-    synchronized void succeeded() {
-        current().succeeded++;
-    }
-
-    synchronized void failed() {
-        current().failed++;
+    @Override
+    public synchronized void finished(ClaimedTask task, TaskRunner.Outcome outcome, Duration took) {
+        switch (outcome) {
+            case SUCCEEDED -> current().succeeded++;
+            case RETRYING, FAILED -> current().failed++;
+            case LOST, ABANDONED -> { } // nothing was recorded for these attempts: they are neither
+        }
     }
 
     /** @return the last minutes, oldest first, the current minute last */
@@ -48,7 +48,7 @@ public final class Throughput {
             Instant start = now.minus(back, ChronoUnit.MINUTES);
             Bucket bucket = buckets[index(start)];
             minutes.add(bucket != null && bucket.start.equals(start) ? bucket.view()
-                    : new QueueStats.Minute(start, 0, 0, 0, Duration.ZERO, Duration.ZERO));
+                    : new QueueStats.Minute(start, 0, 0, 0, QueueStats.Wait.NONE, QueueStats.Wait.NONE));
         }
         return minutes;
     }
@@ -72,19 +72,36 @@ public final class Throughput {
 
     private static final class Bucket {
         final Instant start;
+        final WaitSum sinceDue = new WaitSum();
+        final WaitSum sinceClaim = new WaitSum();
         long succeeded;
         long failed;
         long started;
-        long latencyNanos;
-        long maxLatencyNanos;
 
         Bucket(Instant start) {
             this.start = start;
         }
 
         QueueStats.Minute view() {
-            return new QueueStats.Minute(start, succeeded, failed, started,
-                    Duration.ofNanos(started == 0 ? 0 : latencyNanos / started), Duration.ofNanos(maxLatencyNanos));
+            return new QueueStats.Minute(start, succeeded, failed, started, sinceDue.view(), sinceClaim.view());
+        }
+    }
+
+    /** Mean and maximum of the waits of one minute. */
+    private static final class WaitSum {
+        long count;
+        long totalNanos;
+        long maxNanos;
+
+        void add(Duration wait) {
+            long nanos = Math.max(0, wait.toNanos()); // clocks of nodes differ a little: never a negative wait
+            count++;
+            totalNanos += nanos;
+            maxNanos = Math.max(maxNanos, nanos);
+        }
+
+        QueueStats.Wait view() {
+            return new QueueStats.Wait(Duration.ofNanos(count == 0 ? 0 : totalNanos / count), Duration.ofNanos(maxNanos));
         }
     }
 }

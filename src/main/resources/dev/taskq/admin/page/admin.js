@@ -247,7 +247,8 @@
 
     const recent = [...minutes].reverse().find((minute) => minute.started > 0);
     $("latency").textContent = recent
-      ? `claim-to-start: mean ${span(millis(recent.meanLatency))}, max ${span(millis(recent.maxLatency))}` : "";
+      ? `due to start: mean ${span(millis(recent.sinceDue.mean))}, max ${span(millis(recent.sinceDue.max))}`
+        + ` · claim to start: mean ${span(millis(recent.sinceClaim.mean))}` : "";
   }
 
   // ---- the tasks of a group ----
