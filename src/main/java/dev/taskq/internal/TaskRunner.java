@@ -68,15 +68,20 @@ public final class TaskRunner {
      */
     public Outcome run(ClaimedTask task) {
         Instant start = clock.instant();
-        listener.started(task, Duration.between(task.eta(), start), Duration.between(task.claimedAt(), start));
+        listener.started(task, since(task.eta(), start), since(task.claimedAt(), start));
         Outcome outcome;
         try {
             outcome = attempt(task);
         } finally {
             running.remove(task);
         }
-        listener.finished(task, outcome, Duration.between(start, clock.instant()));
+        listener.finished(task, outcome, since(start, clock.instant()));
         return outcome;
+    }
+
+    private static Duration since(Instant then, Instant now) {
+        Duration elapsed = Duration.between(then, now);
+        return elapsed.isNegative() ? Duration.ZERO : elapsed;
     }
 
     private Outcome attempt(ClaimedTask task) {

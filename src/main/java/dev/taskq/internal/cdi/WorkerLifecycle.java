@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 
 /**
  * Starts TaskQ with the application and stops it with the application: applies the schema if asked to, checks
- * the JPA provider, then starts this node's worker on the server's managed executors. Undeploying or shutting
+ * the JPA provider, publishes TaskQ's meters where the server has a metrics library, then starts this node's
+ * worker on the server's managed executors. Undeploying or shutting
  * the server down stops the worker gracefully.
  */
 @ApplicationScoped
@@ -33,6 +34,7 @@ public class WorkerLifecycle {
 
     private Worker worker;
     private ExecutorService ownLoopPool;
+    private MetricsPublisher metrics;
 
     /** Called by {@link WebApplicationListener} when the web application starts; a failure fails the deployment. */
     public void start() {
@@ -41,14 +43,16 @@ public class WorkerLifecycle {
             SchemaMigration.migrate(lookup(server.dataSource(), DataSource.class, ServerSettings.DATA_SOURCE));
         }
         requireHibernate();
+        ScheduledExecutorService scheduler = lookup(server.scheduler(), ScheduledExecutorService.class,
+                ServerSettings.SCHEDULER);
+        metrics = MetricsPublisher.start(engine.engine(), scheduler, Thread.currentThread().getContextClassLoader());
         WorkerSettings settings = engine.settings();
         if (!settings.enabled()) {
             LOG.log(Level.INFO, "TaskQ worker is off on this node ({0}=false): tasks are enqueued, not run here",
                     WorkerSettings.ENABLED);
             return;
         }
-        worker = engine.engine().worker(loopExecutor(server.executor(), settings.threads()),
-                lookup(server.scheduler(), ScheduledExecutorService.class, ServerSettings.SCHEDULER));
+        worker = engine.engine().worker(loopExecutor(server.executor(), settings.threads()), scheduler);
         worker.start();
     }
 
@@ -64,6 +68,9 @@ public class WorkerLifecycle {
         }
         if (ownLoopPool != null) {
             ownLoopPool.shutdownNow();
+        }
+        if (metrics != null) {
+            metrics.stop(); // after the worker: attempts finishing in the grace period still count
         }
     }
 

@@ -1,0 +1,102 @@
+package dev.taskq.internal.cdi;
+
+import dev.taskq.QueueStats;
+import dev.taskq.internal.Engine;
+import dev.taskq.internal.metrics.MeterBinding;
+import dev.taskq.internal.metrics.MicroProfileMeters;
+import dev.taskq.internal.metrics.MicrometerMeters;
+import dev.taskq.internal.metrics.StatsSnapshot;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes TaskQ's meters through each metrics library the server offers the application: MicroProfile Metrics
+ * (Payara) and Micrometer (WildFly with its micrometer subsystem). Counters and timers hear this node's attempts as
+ * they end; gauges read a snapshot of {@link QueueStats} that this publisher refreshes every {@link #REFRESH} on
+ * the managed scheduler, so a scrape never waits for the database. Where no library is offered, nothing runs.
+ */
+final class MetricsPublisher {
+
+    /** How often the gauges' snapshot is taken: one scan of the task table. */
+    static final Duration REFRESH = Duration.ofSeconds(10);
+
+    private static final System.Logger LOG = System.getLogger(MetricsPublisher.class.getName());
+
+    private final Engine engine;
+    private final StatsSnapshot snapshot;
+    private final List<MeterBinding> bindings;
+    private ScheduledFuture<?> refreshing;
+    private boolean failing;
+
+    private MetricsPublisher(Engine engine, StatsSnapshot snapshot, List<MeterBinding> bindings) {
+        this.engine = engine;
+        this.snapshot = snapshot;
+        this.bindings = bindings;
+    }
+
+    /** @return a publisher, started, for the libraries that {@code classLoader} (the application's) sees */
+    static MetricsPublisher start(Engine engine, ScheduledExecutorService scheduler, ClassLoader classLoader) {
+        StatsSnapshot snapshot = new StatsSnapshot(engine.admin()::stats);
+        List<MeterBinding> bindings = new ArrayList<>();
+        if (visible("org.eclipse.microprofile.metrics.MetricRegistry", classLoader)) {
+            MicroProfileMeters.fromCdi(snapshot).ifPresent(bindings::add);
+        }
+        if (visible("io.micrometer.core.instrument.MeterRegistry", classLoader)) {
+            MicrometerMeters.fromCdi(snapshot).ifPresent(bindings::add);
+        }
+        MetricsPublisher publisher = new MetricsPublisher(engine, snapshot, bindings);
+        if (!bindings.isEmpty()) {
+            publisher.refresh(); // the gauges exist before the first scrape
+            bindings.forEach(engine.runListeners()::add);
+            publisher.refreshing = scheduler.scheduleWithFixedDelay(publisher::refresh, REFRESH.toMillis(),
+                    REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.log(Level.INFO, "TaskQ publishes its meters through {0}, gauges refreshed every {1}",
+                    bindings.stream().map(binding -> binding.getClass().getSimpleName()).toList(), REFRESH);
+        }
+        return publisher;
+    }
+
+    /** Stops refreshing and removes TaskQ's meters, as the application stops. */
+    void stop() {
+        if (refreshing != null) {
+            refreshing.cancel(false);
+        }
+        for (MeterBinding binding : bindings) {
+            engine.runListeners().remove(binding);
+            binding.close();
+        }
+    }
+
+    private void refresh() {
+        try {
+            QueueStats stats = snapshot.refresh();
+            for (QueueStats.Queue queue : stats.queues()) {
+                bindings.forEach(binding -> binding.trackQueue(queue.name()));
+            }
+            if (failing) {
+                LOG.log(Level.INFO, "TaskQ's gauges are up to date again");
+            }
+            failing = false;
+        } catch (RuntimeException e) {
+            if (!failing) {
+                LOG.log(Level.WARNING, "Could not take TaskQ's stats for its gauges; they show the last numbers "
+                        + "taken and are tried again every " + REFRESH, e);
+            }
+            failing = true;
+        }
+    }
+
+    private static boolean visible(String className, ClassLoader classLoader) {
+        try {
+            Class.forName(className, false, classLoader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}
