@@ -19,13 +19,15 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Where the server offers MicroProfile Health (Payara), TaskQ's readiness check reports the worker and database. */
+/**
+ * Where the server offers MicroProfile Health, TaskQ's readiness check reports the worker and the database: Payara
+ * Micro has it on its HTTP port, WildFly on its management port once the subsystem is added (as the build does
+ * with {@code src/test/wildfly/observability.cli}).
+ */
 @RunAsClient
 @ExtendWith(ArquillianExtension.class)
-@EnabledIfSystemProperty(named = "arquillian.launch", matches = "payara")
 class HealthIT {
 
     @Deployment(testable = false)
@@ -47,7 +49,8 @@ class HealthIT {
     private static JsonNode check() {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:8080/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create((ItDeployment.onPayara() ? "http://127.0.0.1:8080" : "http://127.0.0.1:9990")
+                            + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(response.statusCode() == 200 || response.statusCode() == 503, response.body());
             for (JsonNode check : new ObjectMapper().readTree(response.body()).get("checks")) {
                 if (check.get("name").asText().equals("taskq")) {

@@ -43,10 +43,10 @@ final class MetricsPublisher {
     static MetricsPublisher start(Engine engine, ScheduledExecutorService scheduler, ClassLoader classLoader) {
         StatsSnapshot snapshot = new StatsSnapshot(engine.admin()::stats);
         List<MeterBinding> bindings = new ArrayList<>();
-        if (visible("org.eclipse.microprofile.metrics.MetricRegistry", classLoader)) {
+        if (TaskQExtension.visible("org.eclipse.microprofile.metrics.MetricRegistry", classLoader)) {
             MicroProfileMeters.fromCdi(snapshot).ifPresent(bindings::add);
         }
-        if (visible("io.micrometer.core.instrument.MeterRegistry", classLoader)) {
+        if (TaskQExtension.visible("io.micrometer.core.instrument.MeterRegistry", classLoader)) {
             MicrometerMeters.fromCdi(snapshot).ifPresent(bindings::add);
         }
         MetricsPublisher publisher = new MetricsPublisher(engine, snapshot, bindings);
@@ -88,15 +88,6 @@ final class MetricsPublisher {
                         + "taken and are tried again every " + REFRESH, e);
             }
             failing = true;
-        }
-    }
-
-    private static boolean visible(String className, ClassLoader classLoader) {
-        try {
-            Class.forName(className, false, classLoader);
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.taskq.internal.ArgsCodec;
 import dev.taskq.internal.HandlerBinding;
 import dev.taskq.internal.HandlerBinding.HandlerInvoker;
 import dev.taskq.internal.HandlerRegistry;
+import dev.taskq.internal.metrics.MicroProfileRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.event.Observes;
@@ -50,16 +51,29 @@ public class TaskQExtension implements Extension {
         }
     }
 
-    /** Adds the readiness check where the application sees MicroProfile Health; elsewhere its class could not load. */
-    void addReadinessCheck(@Observes BeforeBeanDiscovery event) {
-        try {
-            Class.forName("org.eclipse.microprofile.health.HealthCheck", false,
-                    Thread.currentThread().getContextClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            return;
+    /**
+     * Adds the readiness check where the application sees MicroProfile Health, and the holder of the metrics
+     * registry where it sees MicroProfile Metrics; elsewhere their classes could not load.
+     */
+    void addOptionalBeans(@Observes BeforeBeanDiscovery event) {
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        if (visible("org.eclipse.microprofile.health.HealthCheck", application)) {
+            event.addAnnotatedType(TaskQReadiness.class, TaskQExtension.class.getName() + ".readiness")
+                    .add(ApplicationScoped.Literal.INSTANCE);
         }
-        event.addAnnotatedType(TaskQReadiness.class, TaskQExtension.class.getName() + ".readiness")
-                .add(ApplicationScoped.Literal.INSTANCE);
+        if (visible("org.eclipse.microprofile.metrics.MetricRegistry", application)) {
+            event.addAnnotatedType(MicroProfileRegistry.class, TaskQExtension.class.getName() + ".metrics");
+        }
+    }
+
+    /** @return whether {@code classLoader} (the application's) sees the class {@code name} */
+    static boolean visible(String name, ClassLoader classLoader) {
+        try {
+            Class.forName(name, false, classLoader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Adds the default {@code @TaskQ EntityManager} only when the application names none. */

@@ -5,8 +5,9 @@ import dev.taskq.internal.TaskRunner;
 import java.util.Locale;
 
 /**
- * The names, tags and descriptions of TaskQ's meters, shared by every {@link MeterBinding}. In Prometheus form,
- * both libraries print them alike: {@code taskq_tasks{queue,group}}, {@code taskq_oldest_pending_seconds{queue}},
+ * The names, tags and descriptions of TaskQ's meters, shared by every {@link MeterBinding}. Timers are in seconds
+ * (Micrometer's Prometheus registry always is; MicroProfile Metrics is told so). In Prometheus form, both
+ * libraries print them alike: {@code taskq_tasks{queue,group}}, {@code taskq_oldest_pending_seconds{queue}},
  * {@code taskq_queue_paused{queue}}, {@code taskq_attempts_total{queue,task,outcome}},
  * {@code taskq_attempt_duration_seconds{queue,task}}, {@code taskq_start_delay_seconds{queue}} and
  * {@code taskq_claim_wait_seconds{queue}}.
@@ -16,8 +17,10 @@ public final class MeterNames {
     /** Gauge: tasks per queue and group. */
     public static final String TASKS = "taskq.tasks";
     public static final String TASKS_HELP = "Tasks per queue and group (from the latest snapshot of the task table)";
+    /** Every meter's name starts so. */
+    public static final String PREFIX = "taskq.";
     /** Gauge, seconds: how long the oldest due task of a queue has waited to be claimed. */
-    public static final String OLDEST_PENDING = "taskq.oldest.pending";
+    public static final String OLDEST_PENDING = "taskq.oldest.pending.seconds";
     public static final String OLDEST_PENDING_HELP = "How long the oldest due task of the queue has waited";
     /** Gauge: 1 while a queue is paused. */
     public static final String PAUSED = "taskq.queue.paused";

@@ -23,7 +23,7 @@ import org.eclipse.microprofile.metrics.Tag;
 public final class MicroProfileMeters implements MeterBinding {
 
     private static final Metadata TASKS_META = metadata(TASKS, TASKS_HELP, MetricUnits.NONE);
-    private static final Metadata OLDEST_META = metadata(OLDEST_PENDING, OLDEST_PENDING_HELP, MetricUnits.SECONDS);
+    private static final Metadata OLDEST_META = metadata(OLDEST_PENDING, OLDEST_PENDING_HELP, MetricUnits.NONE);
     private static final Metadata PAUSED_META = metadata(PAUSED, PAUSED_HELP, MetricUnits.NONE);
     private static final Metadata ATTEMPTS_META = metadata(ATTEMPTS, ATTEMPTS_HELP, MetricUnits.NONE);
     private static final Metadata DURATION_META = metadata(ATTEMPT_DURATION, ATTEMPT_DURATION_HELP,
@@ -36,12 +36,13 @@ public final class MicroProfileMeters implements MeterBinding {
     private final Set<String> trackedQueues = ConcurrentHashMap.newKeySet();
 
     /**
-     * @return the binding to the application's {@code MetricRegistry} bean, if CDI has one; call only where the API is
-     *         visible, else this class cannot load
+     * @return the binding to the application's {@code MetricRegistry}, if the server offers one; call only where the
+     *         API is visible, else this class cannot load
      */
     public static Optional<MeterBinding> fromCdi(StatsSnapshot snapshot) {
-        Instance<MetricRegistry> registry = CDI.current().select(MetricRegistry.class);
-        return registry.isResolvable() ? Optional.of(new MicroProfileMeters(registry.get(), snapshot)) : Optional.empty();
+        Instance<MicroProfileRegistry> holder = CDI.current().select(MicroProfileRegistry.class);
+        return holder.isResolvable() ? Optional.of(new MicroProfileMeters(holder.get().registry(), snapshot))
+                : Optional.empty();
     }
 
     MicroProfileMeters(MetricRegistry registry, StatsSnapshot snapshot) {
@@ -79,7 +80,7 @@ public final class MicroProfileMeters implements MeterBinding {
 
     @Override
     public void close() {
-        registry.removeMatching((id, metric) -> id.getName().startsWith("taskq."));
+        registry.removeMatching((id, metric) -> id.getName().startsWith(PREFIX));
         trackedQueues.clear();
     }
 
