@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -29,6 +30,9 @@ public final class AdminStore {
 
     /** Where a FAILED or DIRTY task can be retried: the worker has let go of it, or is gone. */
     private static final String RETRYABLE = "(state = 'FAILED' or (state = 'RUNNING' and alive_at < :staleBefore))";
+
+    /** The columns of a {@link TaskRef}, for RETURNING: an admin's action is logged with the task's name and queue. */
+    private static final String REF = "id, name, queue, attempt, max_attempts";
 
     private static final String RETRY = """
             state = 'PENDING', eta = :now, worker = null, started_at = null, alive_at = null, finished_at = null,
@@ -73,24 +77,29 @@ public final class AdminStore {
                 .longValue();
     }
 
-    public boolean retry(EntityManager em, long id, Instant now, Instant staleBefore) {
-        return em.createNativeQuery("update taskq_task set " + RETRY + " where id = :id and " + RETRYABLE)
+    /** @return the task as it was before the retry, if it could be retried */
+    public Optional<TaskRef> retry(EntityManager em, long id, Instant now, Instant staleBefore) {
+        // RETURNING sees the new row: the last attempt made, and the attempts it may have now.
+        return single(em.createNativeQuery("update taskq_task set " + RETRY + " where id = :id and " + RETRYABLE
+                        + " returning " + REF)
                 .setParameter("id", id)
                 .setParameter("now", utc(now))
-                .setParameter("staleBefore", utc(staleBefore))
-                .executeUpdate() == 1;
+                .setParameter("staleBefore", utc(staleBefore)));
     }
 
     /** A claim holds its rows' locks until it commits; the DELETE then re-checks the state, and finds RUNNING. */
-    public boolean cancel(EntityManager em, long id) {
-        return em.createNativeQuery("delete from taskq_task where id = :id and state = 'PENDING'")
-                .setParameter("id", id)
-                .executeUpdate() == 1;
+    public Optional<TaskRef> cancel(EntityManager em, long id) {
+        return single(em.createNativeQuery("delete from taskq_task where id = :id and state = 'PENDING' returning "
+                + REF).setParameter("id", id));
     }
 
-    public boolean delete(EntityManager em, long id) {
-        return em.createNativeQuery("delete from taskq_task where id = :id").setParameter("id", id)
-                .executeUpdate() == 1;
+    public Optional<TaskRef> delete(EntityManager em, long id) {
+        return single(em.createNativeQuery("delete from taskq_task where id = :id returning " + REF)
+                .setParameter("id", id));
+    }
+
+    private static Optional<TaskRef> single(Query query) {
+        return query.getResultList().stream().findFirst().map(row -> TaskRef.of((Object[]) row));
     }
 
     /** Retries one batch of a group; the caller loops, each batch in a transaction of its own. */

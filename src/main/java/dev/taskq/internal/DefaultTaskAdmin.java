@@ -77,18 +77,18 @@ public final class DefaultTaskAdmin implements TaskAdmin {
     @Override
     public boolean retry(long id) {
         Instant now = clock.instant();
-        return logged("retried", id, transactions.requiresNew(em -> store.retry(em, id, now,
+        return logged("retried", transactions.requiresNew(em -> store.retry(em, id, now,
                 now.minus(dirtyThreshold))));
     }
 
     @Override
     public boolean cancel(long id) {
-        return logged("cancelled", id, transactions.requiresNew(em -> store.cancel(em, id)));
+        return logged("cancelled", transactions.requiresNew(em -> store.cancel(em, id)));
     }
 
     @Override
     public boolean delete(long id) {
-        return logged("deleted", id, transactions.requiresNew(em -> store.delete(em, id)));
+        return logged("deleted", transactions.requiresNew(em -> store.delete(em, id)));
     }
 
     @Override
@@ -150,11 +150,9 @@ public final class DefaultTaskAdmin implements TaskAdmin {
         return total;
     }
 
-    private static boolean logged(String action, long id, boolean done) {
-        if (done) {
-            LOG.log(Level.INFO, "Admin {0} task {1}", action, id);
-        }
-        return done;
+    private static boolean logged(String action, Optional<TaskRef> task) {
+        task.ifPresent(ref -> LOG.log(Level.INFO, "Task {0} {1} by the admin", ref, action));
+        return task.isPresent();
     }
 
     private static void requireGroup(TaskGroup group) {

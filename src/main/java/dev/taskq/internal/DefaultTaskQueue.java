@@ -6,6 +6,7 @@ import dev.taskq.TaskOptions;
 import dev.taskq.TaskQueue;
 import dev.taskq.TaskQueueException;
 import java.time.Clock;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.function.Consumer;
  * caller's transaction (or one of its own when none is active).
  */
 public final class DefaultTaskQueue implements TaskQueue {
+
+    private static final System.Logger LOG = System.getLogger(DefaultTaskQueue.class.getName());
 
     private final HandlerRegistry handlers;
     private final ArgsCodec codec;
@@ -64,17 +67,33 @@ public final class DefaultTaskQueue implements TaskQueue {
                     + "): a key fits one task. Enqueue keyed tasks one by one with enqueue().");
         }
         List<Task> tasks = argsList.stream().map(args -> newTask(binding, args, options)).toList();
-        return transactions.required(em -> tasks.stream().map(task -> announced(task, store.insert(em, task)))
+        return transactions.required(em -> tasks.stream().map(task -> announceNew(task, store.insert(em, task)))
                 .toList());
     }
 
     private long insert(Task task) {
-        return transactions.required(em -> announced(task, task.getUniqueKey() == null
-                ? store.insert(em, task)
-                : store.insertUnique(em, task)));
+        return transactions.required(em -> {
+            if (task.getUniqueKey() == null) {
+                return announceNew(task, store.insert(em, task));
+            }
+            TaskStore.Keyed keyed = store.insertUnique(em, task);
+            if (!keyed.inserted()) {
+                LOG.log(Level.DEBUG, () -> "Task " + keyed.id() + " holds unique key '" + task.getUniqueKey()
+                        + "': this enqueue of '" + task.getName() + "' added no task");
+                return announce(task, keyed.id());
+            }
+            return announceNew(task, keyed.id());
+        });
     }
 
-    private long announced(Task task, long id) {
+    /** Logs the new task and tells the listeners, inside the caller's transaction. */
+    private long announceNew(Task task, long id) {
+        LOG.log(Level.DEBUG, () -> "Task " + new TaskRef(id, task.getName(), task.getQueue(), 0, task.getMaxAttempts())
+                + " enqueued in the caller's transaction, due " + task.getEta());
+        return announce(task, id);
+    }
+
+    private long announce(Task task, long id) {
         enqueued.accept(new TaskEnqueued(id, task.getName(), task.getQueue(), task.getArgs(), task.getPriority(),
                 task.getEta(), task.getMaxAttempts(), task.getUniqueKey()));
         return id;

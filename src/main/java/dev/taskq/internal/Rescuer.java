@@ -4,6 +4,9 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Finds dirty tasks (RUNNING, heartbeat older than the threshold) and applies the dirty policy. Any node may
@@ -13,12 +16,16 @@ public final class Rescuer {
 
     private static final System.Logger LOG = System.getLogger(Rescuer.class.getName());
 
+    /** How many dirty tasks a check of the keep policy names, oldest heartbeat first; past that it counts them. */
+    static final int LISTED_PER_CHECK = 100;
+
     private final TaskStore store;
     private final Transactions transactions;
     private final Duration threshold;
     private final DirtyPolicy policy;
     private final Clock clock;
-    private long lastDirtyCount;
+    private Set<Long> reported = Set.of();
+    private long reportedTotal;
 
     Rescuer(TaskStore store, Transactions transactions, WorkerSettings settings, Clock clock) {
         this.store = store;
@@ -28,24 +35,50 @@ public final class Rescuer {
         this.clock = clock;
     }
 
-    /** @return how many dirty tasks were requeued and failed (both 0 under {@link DirtyPolicy#KEEP}) */
-    public TaskStore.DirtyOutcome runOnce() {
+    /**
+     * Applies the policy once, logging one line per task it finds dirty: under {@link DirtyPolicy#REQUEUE} each
+     * task it requeues or fails; under {@link DirtyPolicy#KEEP} each task the first time it is seen dirty.
+     *
+     * @return how many dirty tasks were requeued and failed (both 0 under {@link DirtyPolicy#KEEP})
+     */
+    public synchronized TaskStore.DirtyOutcome runOnce() {
         Instant now = clock.instant();
         Instant staleBefore = now.minus(threshold);
         if (policy == DirtyPolicy.REQUEUE) {
-            TaskStore.DirtyOutcome outcome = transactions.requiresNew(em -> store.requeueDirty(em, staleBefore, now));
-            if (outcome.requeued() + outcome.failed() > 0) {
-                LOG.log(Level.WARNING, "Requeued {0} dirty task(s) and failed {1} that had no attempts left "
-                        + "(no heartbeat for {2})", outcome.requeued(), outcome.failed(), threshold);
+            List<TaskStore.Rescued> rescued = transactions.requiresNew(em -> store.requeueDirty(em, staleBefore, now));
+            int requeued = 0;
+            for (TaskStore.Rescued task : rescued) {
+                if (task.requeued()) {
+                    requeued++;
+                    LOG.log(Level.WARNING, "Task {0} is dirty (no heartbeat for {1}): requeued, the lost attempt "
+                            + "counts", task.task(), threshold);
+                } else {
+                    LOG.log(Level.ERROR, "Task {0} is dirty (no heartbeat for {1}) and had no attempts left: "
+                            + "FAILED", task.task(), threshold);
+                }
             }
-            return outcome;
+            return new TaskStore.DirtyOutcome(requeued, rescued.size() - requeued);
         }
-        long dirty = transactions.requiresNew(em -> store.countDirty(em, staleBefore));
-        if (dirty > 0 && dirty != lastDirtyCount) {
-            LOG.log(Level.WARNING, "{0} task(s) are dirty (no heartbeat for {1}); the dirty policy is keep, so they "
-                    + "wait for a person to retry or delete them", dirty, threshold);
+        List<TaskRef> dirty = transactions.requiresNew(em -> store.findDirty(em, staleBefore, LISTED_PER_CHECK));
+        Set<Long> seen = new HashSet<>();
+        for (TaskRef task : dirty) {
+            seen.add(task.id());
+            if (!reported.contains(task.id())) {
+                LOG.log(Level.WARNING, "Task {0} is dirty (no heartbeat for {1}); the dirty policy is keep, so it "
+                        + "waits for a person to retry or delete it", task, threshold);
+            }
         }
-        lastDirtyCount = dirty;
+        reported = seen; // only the tasks still dirty: one that is retried and dirty again is named again
+        if (dirty.size() == LISTED_PER_CHECK) {
+            long total = transactions.requiresNew(em -> store.countDirty(em, staleBefore));
+            if (total != reportedTotal) {
+                LOG.log(Level.WARNING, "{0} tasks are dirty in all; the {1} with the oldest heartbeats are named "
+                        + "above", total, LISTED_PER_CHECK);
+            }
+            reportedTotal = total;
+        } else {
+            reportedTotal = 0;
+        }
         return new TaskStore.DirtyOutcome(0, 0);
     }
 }

@@ -202,9 +202,8 @@ public final class TaskRunner {
         }
     }
 
-    private static String describe(ClaimedTask task) {
-        return task.id() + " '" + task.name() + "' (queue " + task.queue() + ", attempt " + task.attempt() + "/"
-                + task.maxAttempts() + ")";
+    private static TaskRef describe(ClaimedTask task) {
+        return TaskRef.of(task);
     }
 
     /** Carries a handler's exception out of the transaction, which rolls back on it. */

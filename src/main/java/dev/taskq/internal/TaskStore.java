@@ -43,9 +43,9 @@ public final class TaskStore {
      * failed insert would mark the caller's transaction rollback-only. A concurrent enqueuer of the same key
      * waits for the first one's transaction to end, so exactly one task results.
      *
-     * @return the id of the task that holds the key
+     * @return the task that holds the key, and whether this insert made it
      */
-    public long insertUnique(EntityManager em, Task task) {
+    public Keyed insertUnique(EntityManager em, Task task) {
         for (int round = 0; ; round++) {
             List<?> inserted = em.createNativeQuery("""
                     insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, max_attempts,
@@ -63,14 +63,14 @@ public final class TaskStore {
                     .setParameter("createdAt", utc(task.getCreatedAt()))
                     .getResultList();
             if (!inserted.isEmpty()) {
-                return ((Number) inserted.get(0)).longValue();
+                return new Keyed(((Number) inserted.get(0)).longValue(), true);
             }
             List<?> holder = em.createNativeQuery(
                     "select id from taskq_task where unique_key = :uniqueKey and " + LIVE)
                     .setParameter("uniqueKey", task.getUniqueKey())
                     .getResultList();
             if (!holder.isEmpty()) {
-                return ((Number) holder.get(0)).longValue();
+                return new Keyed(((Number) holder.get(0)).longValue(), false);
             }
             // The holder finished between the two statements: the key is free again, so insert once more.
             if (round == 10) {
@@ -222,12 +222,12 @@ public final class TaskStore {
      * several nodes rescuing at once split them without waiting for or deadlocking on each other, and a row
      * whose worker is completing it right now is left to that worker. Native SQL: JPQL has no locking subquery.
      *
-     * @return how many tasks were requeued and how many failed
+     * @return the tasks rescued, each with whether it was requeued (else it failed)
      */
-    public DirtyOutcome requeueDirty(EntityManager em, Instant staleBefore, Instant now) {
+    public List<Rescued> requeueDirty(EntityManager em, Instant staleBefore, Instant now) {
         String error = "Dirty: the worker's heartbeat stopped (no heartbeat since before " + staleBefore
                 + "); the attempt was abandoned and counts as failed.";
-        List<?> states = em.createNativeQuery("""
+        List<?> rows = em.createNativeQuery("""
                         with dirty as (
                             select id, attempt < max_attempts as retry from taskq_task
                             where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)
@@ -239,13 +239,28 @@ public final class TaskStore {
                             worker = case when dirty.retry then null else t.worker end,
                             last_error = :error
                         from dirty where t.id = dirty.id
-                        returning t.state""")
+                        returning t.id, t.name, t.queue, t.attempt, t.max_attempts, t.state""")
                 .setParameter("staleBefore", utc(staleBefore))
                 .setParameter("now", utc(now))
                 .setParameter("error", error)
                 .getResultList();
-        int requeued = (int) states.stream().filter("PENDING"::equals).count();
-        return new DirtyOutcome(requeued, states.size() - requeued);
+        return rows.stream().map(Object[].class::cast)
+                .map(row -> new Rescued(TaskRef.of(row), "PENDING".equals(row[5]))).toList();
+    }
+
+    /**
+     * @return up to {@code limit} dirty tasks, RUNNING with no heartbeat since {@code staleBefore}, oldest
+     *         heartbeat first; read only, for a policy that leaves them to a person
+     */
+    public List<TaskRef> findDirty(EntityManager em, Instant staleBefore, int limit) {
+        List<?> rows = em.createNativeQuery("""
+                        select id, name, queue, attempt, max_attempts from taskq_task
+                        where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)
+                        order by alive_at, id""")
+                .setParameter("staleBefore", utc(staleBefore))
+                .setMaxResults(limit)
+                .getResultList();
+        return rows.stream().map(Object[].class::cast).map(TaskRef::of).toList();
     }
 
     /** @return how many tasks are dirty: RUNNING with no heartbeat since {@code staleBefore} */
@@ -276,10 +291,28 @@ public final class TaskStore {
     }
 
     /**
+     * The task holding a unique key.
+     *
+     * @param id       its id
+     * @param inserted whether this enqueue wrote it; else a live task already held the key
+     */
+    public record Keyed(long id, boolean inserted) {
+    }
+
+    /**
      * @param requeued dirty tasks put back to PENDING
      * @param failed   dirty tasks that had no attempts left and are now FAILED
      */
     public record DirtyOutcome(int requeued, int failed) {
+    }
+
+    /**
+     * A dirty task the rescuer took.
+     *
+     * @param task     the task, with the attempt that was lost
+     * @param requeued whether it is PENDING again; else it had no attempts left and FAILED
+     */
+    public record Rescued(TaskRef task, boolean requeued) {
     }
 
     private static OffsetDateTime utc(Instant instant) {

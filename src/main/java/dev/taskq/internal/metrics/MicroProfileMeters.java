@@ -41,7 +41,8 @@ public final class MicroProfileMeters implements MeterBinding {
      */
     public static Optional<MeterBinding> fromCdi(StatsSnapshot snapshot) {
         Instance<MicroProfileRegistry> holder = CDI.current().select(MicroProfileRegistry.class);
-        return holder.isResolvable() ? Optional.of(new MicroProfileMeters(holder.get().registry(), snapshot))
+        return holder.isResolvable()
+                ? holder.get().registry().map(registry -> new MicroProfileMeters(registry, snapshot))
                 : Optional.empty();
     }
 
