@@ -17,6 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -123,6 +126,46 @@ class WorkerTest {
         worker.stop();
 
         assertEquals("the worker is stopping", worker.unhealthyReason());
+    }
+
+    @Test
+    void aWorkerWhoseLoopsCannotAllRunOrWhoseHeartbeatStallsSaysSo() throws Exception {
+        Engine engine = h.startWith(settings -> settings.with(WorkerSettings.THREADS, "2")
+                .with(WorkerSettings.HEARTBEAT_INTERVAL, "100ms"), new LedgerHandler(h));
+        ExecutorService oneThread = Executors.newFixedThreadPool(1); // room for one of the two loops
+        ExecutorService twoThreads = Executors.newFixedThreadPool(2);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch stall = new CountDownLatch(1);
+        Worker worker = engine.worker(oneThread, scheduler);
+        try {
+            worker.start();
+            Await.until(Duration.ofSeconds(10), "one loop runs", () -> "1 of 2 loops are running".equals(
+                    worker.unhealthyReason()));
+            worker.stop();
+
+            Worker beating = engine.worker(twoThreads, scheduler);
+            beating.start();
+            Await.until(Duration.ofSeconds(10), "healthy", () -> beating.unhealthyReason() == null);
+            scheduler.execute(() -> awaitQuietly(stall)); // the heartbeat's only thread is stuck
+            Await.until(Duration.ofSeconds(10), "the stalled heartbeat is noticed",
+                    () -> "no heartbeat for more than 300 ms".equals(beating.unhealthyReason()));
+            stall.countDown();
+            Await.until(Duration.ofSeconds(10), "healthy again", () -> beating.unhealthyReason() == null);
+            beating.stop();
+        } finally {
+            stall.countDown();
+            oneThread.shutdownNow();
+            twoThreads.shutdownNow();
+            scheduler.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -46,7 +46,8 @@ class HealthIT {
         assertEquals("running", taskq[0].get("data").get("worker").asText());
     }
 
-    private static JsonNode check() {
+    /** @return TaskQ's check in the server's readiness answer, or {@code null} if it has none yet */
+    static JsonNode check() {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create((ItDeployment.onPayara() ? "http://127.0.0.1:8080" : "http://127.0.0.1:9990")

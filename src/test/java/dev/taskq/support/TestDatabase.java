@@ -90,6 +90,13 @@ public final class TestDatabase {
         }
     }
 
+    /** Drops {@code database} even while an application is connected to it, as an outage would end it. */
+    public void dropDatabase(String database) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute("drop database if exists " + database + " with (force)");
+        }
+    }
+
     public String user() {
         return user;
     }
