@@ -9,7 +9,9 @@ import dev.taskq.internal.metrics.StatsSnapshot;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ final class MetricsPublisher {
     private final Engine engine;
     private final StatsSnapshot snapshot;
     private final List<MeterBinding> bindings;
+    private final Set<String> queuesWithGauges = new HashSet<>(); // touched by one refresh at a time
     private ScheduledFuture<?> refreshing;
     private boolean failing;
 
@@ -76,7 +79,9 @@ final class MetricsPublisher {
         try {
             QueueStats stats = snapshot.refresh();
             for (QueueStats.Queue queue : stats.queues()) {
-                bindings.forEach(binding -> binding.trackQueue(queue.name()));
+                if (queuesWithGauges.add(queue.name())) {
+                    bindings.forEach(binding -> binding.addGauges(queue.name()));
+                }
             }
             if (failing) {
                 LOG.log(Level.INFO, "TaskQ's gauges are up to date again");

@@ -8,8 +8,8 @@ import dev.taskq.internal.RunListener;
  */
 public interface MeterBinding extends RunListener {
 
-    /** Adds the gauges of a queue not seen before; called for every queue of each refreshed snapshot. */
-    void trackQueue(String queue);
+    /** Adds the gauges of a queue; called once per queue, when a snapshot first shows it. */
+    void addGauges(String queue);
 
     /** Removes every meter this binding registered, as the application stops. */
     void close();

@@ -9,8 +9,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
@@ -33,7 +31,6 @@ public final class MicroProfileMeters implements MeterBinding {
 
     private final MetricRegistry registry;
     private final StatsSnapshot snapshot;
-    private final Set<String> trackedQueues = ConcurrentHashMap.newKeySet();
 
     /**
      * @return the binding to the application's {@code MetricRegistry}, if the server offers one; call only where the
@@ -52,10 +49,7 @@ public final class MicroProfileMeters implements MeterBinding {
     }
 
     @Override
-    public void trackQueue(String queue) {
-        if (!trackedQueues.add(queue)) {
-            return;
-        }
+    public void addGauges(String queue) {
         Tag queueTag = new Tag(QUEUE, queue);
         for (TaskGroup group : TaskGroup.values()) {
             registry.gauge(TASKS_META, snapshot, s -> s.tasks(queue, group), queueTag, new Tag(GROUP, tag(group)));
@@ -82,7 +76,6 @@ public final class MicroProfileMeters implements MeterBinding {
     @Override
     public void close() {
         registry.removeMatching((id, metric) -> id.getName().startsWith(PREFIX));
-        trackedQueues.clear();
     }
 
     private static Metadata metadata(String name, String description, String unit) {

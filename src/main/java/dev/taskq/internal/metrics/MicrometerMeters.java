@@ -11,8 +11,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * TaskQ's meters in the server's Micrometer registry (WildFly's micrometer subsystem exports them, by OTLP or on
@@ -25,7 +23,6 @@ public final class MicrometerMeters implements MeterBinding {
 
     private final MeterRegistry registry;
     private final StatsSnapshot snapshot;
-    private final Set<String> trackedQueues = ConcurrentHashMap.newKeySet();
 
     /**
      * @return the binding to the application's {@code MeterRegistry} bean, if CDI has one; call only where the API
@@ -42,10 +39,7 @@ public final class MicrometerMeters implements MeterBinding {
     }
 
     @Override
-    public void trackQueue(String queue) {
-        if (!trackedQueues.add(queue)) {
-            return;
-        }
+    public void addGauges(String queue) {
         for (TaskGroup group : TaskGroup.values()) {
             registry.gauge(TASKS, Tags.of(QUEUE, queue, GROUP, tag(group)), snapshot, s -> s.tasks(queue, group));
         }
@@ -71,6 +65,5 @@ public final class MicrometerMeters implements MeterBinding {
     public void close() {
         registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith(PREFIX))
                 .forEach(registry::remove);
-        trackedQueues.clear();
     }
 }

@@ -85,7 +85,7 @@ class MicrometerMetersTest {
         h.tasks().enqueue(Metered.class, new Ref("waiting"), h.options());
         h.tasks().enqueue(Metered.class, new Ref("later"), h.options().withDelay(Duration.ofHours(1)));
         h.clock.advance(Duration.ofSeconds(12));
-        snapshot.refresh().queues().forEach(queue -> meters.trackQueue(queue.name()));
+        snapshot.refresh().queues().forEach(queue -> meters.addGauges(queue.name()));
 
         assertEquals(1.0, gauge("failed"));
         assertEquals(1.0, gauge("pending"));
@@ -105,7 +105,7 @@ class MicrometerMetersTest {
         h.tasks().enqueue(Metered.class, new Ref("ok"), h.options());
         assertEquals(Outcome.SUCCEEDED, runOne());
         h.tasks().enqueue(Metered.class, new Ref("later"), h.options().withDelay(Duration.ofHours(1)));
-        snapshot.refresh().queues().forEach(queue -> meters.trackQueue(queue.name()));
+        snapshot.refresh().queues().forEach(queue -> meters.addGauges(queue.name()));
         assertEquals(1.0, gauge("future"));
         assertEquals(1.0, registry.get(MeterNames.ATTEMPTS).tags("queue", h.queue).counter().count());
 
