@@ -37,8 +37,11 @@ public record QueueStats(Instant at, List<Queue> queues, Map<String, Long> runni
      * @param started    tasks started
      * @param sinceDue   how long the started tasks had been due before they started: the queue's latency
      * @param sinceClaim how long they had waited in this node's claimed batch: too long means a batch too large
+     * @param mostDue    the most tasks, over all queues, that this node saw due and waiting in the minute (sampled
+     *                   every 10 s), or {@code null} where it took no sample
      */
-    public record Minute(Instant start, long succeeded, long failed, long started, Wait sinceDue, Wait sinceClaim) {
+    public record Minute(Instant start, long succeeded, long failed, long started, Wait sinceDue, Wait sinceClaim,
+            Long mostDue) {
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.taskq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -144,6 +145,29 @@ class AdminTest {
                 .orElseThrow();
         assertEquals(new QueueStats.Wait(Duration.ofSeconds(7), Duration.ofSeconds(7)), minute.sinceDue());
         assertEquals(new QueueStats.Wait(Duration.ofSeconds(2), Duration.ofSeconds(2)), minute.sinceClaim());
+    }
+
+    @Test
+    void theDepthSamplesOfAMinuteKeepTheMostDueTasksSeen() {
+        QueueStats.Minute before = currentMinute();
+        assertNull(before.mostDue(), "no sample taken in this minute yet");
+
+        enqueue("due-1", h.options());
+        enqueue("due-2", h.options());
+        enqueue("future", h.options().withDelay(Duration.ofHours(1)));
+        long first = engine.depthSampler().runOnce();
+        assertEquals(Outcome.SUCCEEDED, runOne());
+        long second = engine.depthSampler().runOnce();
+
+        assertEquals(first - 1, second, "the sample counts due tasks of every queue; one of ours ran");
+        QueueStats.Minute now = currentMinute();
+        assertEquals(first, now.mostDue());
+        assertTrue(first >= 2, "our two due tasks are counted, the future one is not: " + first);
+    }
+
+    private QueueStats.Minute currentMinute() {
+        List<QueueStats.Minute> minutes = admin.stats().recentMinutes();
+        return minutes.get(minutes.size() - 1);
     }
 
     @Test

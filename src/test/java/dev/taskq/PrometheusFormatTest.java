@@ -25,9 +25,9 @@ class PrometheusFormatTest {
                 new TreeMap<>(Map.of("node \"a\"", 3L)),
                 List.of(new QueueStats.Minute(now.minusSeconds(90), 40, 2, 42,
                                 new QueueStats.Wait(Duration.ofMillis(120), Duration.ofSeconds(1)),
-                                new QueueStats.Wait(Duration.ofMillis(7), Duration.ofMillis(30))),
+                                new QueueStats.Wait(Duration.ofMillis(7), Duration.ofMillis(30)), 12L),
                         new QueueStats.Minute(now.minusSeconds(30), 5, 0, 5, QueueStats.Wait.NONE,
-                                QueueStats.Wait.NONE)));
+                                QueueStats.Wait.NONE, null)));
 
         assertEquals("""
                 # HELP taskq_tasks Tasks per queue and group.

@@ -26,6 +26,7 @@ public final class Engine {
     private final RunningTasks running = new RunningTasks();
     private final TaskAdmin admin;
     private final Throughput throughput;
+    private final DepthSampler depthSampler;
     private final RunListeners listeners = new RunListeners();
 
     private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
@@ -36,6 +37,7 @@ public final class Engine {
         this.claimer = new Claimer(store, transactions, running, settings, clock);
         this.throughput = new Throughput(clock);
         listeners.add(throughput);
+        this.depthSampler = new DepthSampler(store, transactions, throughput, clock);
         this.runner = new TaskRunner(handlers, codec, store, transactions, running, settings.keepSucceeded(), clock,
                 random, listeners);
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
@@ -116,6 +118,11 @@ public final class Engine {
     /** @return this node's recent throughput */
     public Throughput throughput() {
         return throughput;
+    }
+
+    /** @return the sampler of the queue's depth, for the admin page's chart */
+    public DepthSampler depthSampler() {
+        return depthSampler;
     }
 
     /** @return who is told of every attempt this node runs: add a listener to publish metrics */

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * This node's recent work, per minute, kept in memory for the last {@value #MINUTES} minutes: what the runner
- * saw happen, for {@link QueueStats}. Thread-safe; recording is a few additions under a lock held briefly.
+ * saw happen, and the queue's depth as the {@link DepthSampler} saw it, for {@link QueueStats}. Thread-safe; recording is a few additions under a lock held briefly.
  */
 public final class Throughput implements RunListener {
 
@@ -40,6 +40,12 @@ public final class Throughput implements RunListener {
         }
     }
 
+    /** A sample of the queue's depth: {@code due} tasks waited for a worker, over all queues. */
+    synchronized void sampledDepth(long due) {
+        Bucket bucket = current();
+        bucket.mostDue = Math.max(bucket.mostDue == null ? 0 : bucket.mostDue, due);
+    }
+
     /** @return the last minutes, oldest first, the current minute last */
     public synchronized List<QueueStats.Minute> recent() {
         Instant now = minute(clock.instant());
@@ -48,7 +54,7 @@ public final class Throughput implements RunListener {
             Instant start = now.minus(back, ChronoUnit.MINUTES);
             Bucket bucket = buckets[index(start)];
             minutes.add(bucket != null && bucket.start.equals(start) ? bucket.view()
-                    : new QueueStats.Minute(start, 0, 0, 0, QueueStats.Wait.NONE, QueueStats.Wait.NONE));
+                    : new QueueStats.Minute(start, 0, 0, 0, QueueStats.Wait.NONE, QueueStats.Wait.NONE, null));
         }
         return minutes;
     }
@@ -77,13 +83,15 @@ public final class Throughput implements RunListener {
         long succeeded;
         long failed;
         long started;
+        Long mostDue;
 
         Bucket(Instant start) {
             this.start = start;
         }
 
         QueueStats.Minute view() {
-            return new QueueStats.Minute(start, succeeded, failed, started, sinceDue.view(), sinceClaim.view());
+            return new QueueStats.Minute(start, succeeded, failed, started, sinceDue.view(), sinceClaim.view(),
+                    mostDue);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.taskq.internal.cdi;
 
 import dev.taskq.TaskQueueException;
+import dev.taskq.internal.DepthSampler;
 import dev.taskq.internal.SchemaMigration;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
@@ -11,14 +12,16 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
  * Starts TaskQ with the application and stops it with the application: applies the schema if asked to, checks
- * the JPA provider, publishes TaskQ's meters where the server has a metrics library, then starts this node's
- * worker on the server's managed executors. Undeploying or shutting
+ * the JPA provider, publishes TaskQ's meters where the server has a metrics library, samples the queue's depth
+ * for the admin page, then starts this node's worker on the server's managed executors. Undeploying or shutting
  * the server down stops the worker gracefully.
  */
 @ApplicationScoped
@@ -35,6 +38,7 @@ public class WorkerLifecycle {
     private Worker worker;
     private ExecutorService ownLoopPool;
     private MetricsPublisher metrics;
+    private ScheduledFuture<?> depthSampling;
 
     /** Called by {@link WebApplicationListener} when the web application starts; a failure fails the deployment. */
     public void start() {
@@ -46,6 +50,8 @@ public class WorkerLifecycle {
         ScheduledExecutorService scheduler = lookup(server.scheduler(), ScheduledExecutorService.class,
                 ServerSettings.SCHEDULER);
         metrics = MetricsPublisher.start(engine.engine(), scheduler, Thread.currentThread().getContextClassLoader());
+        long sampleEvery = DepthSampler.INTERVAL.toMillis();
+        depthSampling = scheduler.scheduleWithFixedDelay(this::sampleDepth, 0, sampleEvery, TimeUnit.MILLISECONDS);
         WorkerSettings settings = engine.settings();
         if (!settings.enabled()) {
             LOG.log(Level.INFO, "TaskQ worker is off on this node ({0}=false): tasks are enqueued, not run here",
@@ -71,6 +77,18 @@ public class WorkerLifecycle {
         }
         if (metrics != null) {
             metrics.stop(); // after the worker: attempts finishing in the grace period still count
+        }
+        if (depthSampling != null) {
+            depthSampling.cancel(false);
+        }
+    }
+
+    private void sampleDepth() {
+        try {
+            engine.engine().depthSampler().runOnce();
+        } catch (RuntimeException e) {
+            // Only a gap in the admin page's chart: the claims and the readiness check report the database itself.
+            LOG.log(Level.DEBUG, "Could not sample the queue's depth", e);
         }
     }
 

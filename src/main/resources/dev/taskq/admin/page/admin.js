@@ -11,7 +11,6 @@
   };
   const PAGE_SIZE = 25;
   const REFRESH_MS = 5000;
-  const DEPTH_WINDOW_MS = 15 * 60 * 1000;
 
   const view = {
     group: GROUPS.includes(location.hash.slice(1).toUpperCase()) ? location.hash.slice(1).toUpperCase() : "FAILED",
@@ -19,7 +18,6 @@
     offset: 0,
     total: 0,
     detail: null, // { id, group } of the task shown in the drawer
-    depth: [], // { at, due }: due tasks over time, sampled at each refresh
     refreshing: false,
     refreshAgain: false,
     shown: {}, // what each table shows, so an unchanged one is not redrawn under the person's pointer
@@ -199,14 +197,10 @@
       : `Running: ${nodes.map(([node, count]) => `${node} ${count}`).join(" · ")}`;
   }
 
-  function recordDepth(stats) {
-    const at = new Date(stats.at).getTime();
-    const due = stats.queues.reduce((sum, queue) => sum + (queue.groups.PENDING || 0), 0);
-    view.depth.push({ at, due });
-    view.depth = view.depth.filter((sample) => sample.at > at - DEPTH_WINDOW_MS);
-  }
-
-  /** Bars of this node's succeeded and failed attempts per minute; a line of the due tasks over the same time. */
+  /**
+   * Bars of this node's succeeded and failed attempts per minute; a line of the most due tasks in each minute, as
+   * the server sampled them, so the last minutes show as soon as the page opens.
+   */
   function renderChart(stats) {
     const chart = $("chart");
     const [width, height, left, right, top, bottom] = [480, 160, 36, 40, 10, 18];
@@ -216,7 +210,8 @@
     const x = (time) => left + ((time - start) / (end - start)) * (width - left - right);
     const plot = height - top - bottom;
     const most = Math.max(1, ...minutes.map((minute) => minute.succeeded + minute.failed));
-    const deepest = Math.max(1, ...view.depth.map((sample) => sample.due));
+    const sampled = minutes.filter((minute) => minute.mostDue !== null);
+    const deepest = Math.max(1, ...sampled.map((minute) => minute.mostDue));
     const nodes = [svg("line", { x1: left, x2: width - right, y1: top + plot, y2: top + plot, class: "axis" })];
     for (const minute of minutes) {
       const from = new Date(minute.start).getTime();
@@ -232,8 +227,10 @@
         base -= barHeight;
       }
     }
-    const points = view.depth.filter((sample) => sample.at >= start)
-      .map((sample) => `${x(sample.at).toFixed(1)},${(top + plot - (sample.due / deepest) * plot).toFixed(1)}`);
+    const points = sampled.map((minute) => {
+      const middle = x(new Date(minute.start).getTime() + 30000);
+      return `${middle.toFixed(1)},${(top + plot - (minute.mostDue / deepest) * plot).toFixed(1)}`;
+    });
     if (points.length > 0) {
       nodes.push(svg("polyline", { points: points.join(" "), class: "depth" }));
     }
@@ -388,7 +385,6 @@
         api("GET", "tasks", { group: view.group, ...view.filter, offset: view.offset, limit: PAGE_SIZE })]);
       renderGroups(stats);
       renderQueues(stats);
-      recordDepth(stats);
       renderChart(stats);
       renderTasks(page);
       if (view.detail) {
