@@ -227,12 +227,19 @@
         base -= barHeight;
       }
     }
-    const points = sampled.map((minute) => {
-      const middle = x(new Date(minute.start).getTime() + 30000);
-      return `${middle.toFixed(1)},${(top + plot - (minute.mostDue / deepest) * plot).toFixed(1)}`;
-    });
-    if (points.length > 0) {
-      nodes.push(svg("polyline", { points: points.join(" "), class: "depth" }));
+    const points = sampled.map((minute) => ({
+      at: new Date(minute.start).getTime(),
+      cx: x(new Date(minute.start).getTime() + 30000).toFixed(1),
+      cy: (top + plot - (minute.mostDue / deepest) * plot).toFixed(1),
+      due: minute.mostDue,
+    }));
+    if (points.length > 1) {
+      nodes.push(svg("polyline", { points: points.map((p) => `${p.cx},${p.cy}`).join(" "), class: "depth" }));
+    }
+    for (const point of points) { // a dot per sampled minute, so a single minute shows too
+      const dot = svg("circle", { cx: point.cx, cy: point.cy, r: 2.5, class: "depth-point" });
+      dot.append(svg("title", {}, `${new Date(point.at).toLocaleTimeString()}: at most ${point.due} due`));
+      nodes.push(dot);
     }
     nodes.push(
       svg("text", { x: left - 4, y: top + 8, class: "tick end" }, most.toLocaleString()),
