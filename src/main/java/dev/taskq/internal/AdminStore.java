@@ -31,9 +31,6 @@ public final class AdminStore {
     /** Where a FAILED or DIRTY task can be retried: the worker has let go of it, or is gone. */
     private static final String RETRYABLE = "(state = 'FAILED' or (state = 'RUNNING' and alive_at < :staleBefore))";
 
-    /** The columns of a {@link TaskRef}, for RETURNING: an admin's action is logged with the task's name and queue. */
-    private static final String REF = "id, name, queue, attempt, max_attempts";
-
     private static final String RETRY = """
             state = 'PENDING', eta = :now, worker = null, started_at = null, alive_at = null, finished_at = null,
             max_attempts = greatest(max_attempts, attempt + 1)""";
@@ -77,11 +74,10 @@ public final class AdminStore {
                 .longValue();
     }
 
-    /** @return the task as it was before the retry, if it could be retried */
+    /** @return the task as the retry left it (its last attempt, the attempts it may have now), if it could be retried */
     public Optional<TaskRef> retry(EntityManager em, long id, Instant now, Instant staleBefore) {
-        // RETURNING sees the new row: the last attempt made, and the attempts it may have now.
         return single(em.createNativeQuery("update taskq_task set " + RETRY + " where id = :id and " + RETRYABLE
-                        + " returning " + REF)
+                        + " returning " + TaskRef.COLUMNS)
                 .setParameter("id", id)
                 .setParameter("now", utc(now))
                 .setParameter("staleBefore", utc(staleBefore)));
@@ -90,11 +86,11 @@ public final class AdminStore {
     /** A claim holds its rows' locks until it commits; the DELETE then re-checks the state, and finds RUNNING. */
     public Optional<TaskRef> cancel(EntityManager em, long id) {
         return single(em.createNativeQuery("delete from taskq_task where id = :id and state = 'PENDING' returning "
-                + REF).setParameter("id", id));
+                + TaskRef.COLUMNS).setParameter("id", id));
     }
 
     public Optional<TaskRef> delete(EntityManager em, long id) {
-        return single(em.createNativeQuery("delete from taskq_task where id = :id returning " + REF)
+        return single(em.createNativeQuery("delete from taskq_task where id = :id returning " + TaskRef.COLUMNS)
                 .setParameter("id", id));
     }
 

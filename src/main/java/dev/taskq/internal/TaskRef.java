@@ -12,12 +12,15 @@ package dev.taskq.internal;
  */
 public record TaskRef(long id, String name, String queue, int attempt, int maxAttempts) {
 
+    /** The columns {@link #of(Object[])} reads, in its order: for a native SELECT or RETURNING. */
+    static final String COLUMNS = "id, name, queue, attempt, max_attempts";
+
     /** @return the claimed task's reference */
     static TaskRef of(ClaimedTask task) {
         return new TaskRef(task.id(), task.name(), task.queue(), task.attempt(), task.maxAttempts());
     }
 
-    /** @return the reference of a row read as {@code id, name, queue, attempt, max_attempts} by a native query */
+    /** @return the reference of a row read as {@link #COLUMNS} by a native query */
     static TaskRef of(Object[] row) {
         return new TaskRef(((Number) row[0]).longValue(), (String) row[1], (String) row[2],
                 ((Number) row[3]).intValue(), ((Number) row[4]).intValue());

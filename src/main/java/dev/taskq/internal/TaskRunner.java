@@ -91,7 +91,7 @@ public final class TaskRunner {
                     + handlers.knownNames() + "). Deploy the handler again (or give its class this @TaskName), "
                     + "then retry the task.");
         }
-        LOG.log(Level.DEBUG, () -> "Task " + describe(task) + " started");
+        LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " started");
         Object args;
         try {
             args = codec.read(task.args(), handler.argsType());
@@ -126,10 +126,10 @@ public final class TaskRunner {
                     throw new LeaseLost();
                 }
             }
-            LOG.log(Level.DEBUG, () -> "Task " + describe(task) + " succeeded");
+            LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " succeeded");
             return Outcome.SUCCEEDED;
         } catch (LeaseLost e) {
-            LOG.log(Level.WARNING, () -> "Task " + describe(task) + " finished, but another attempt had taken it "
+            LOG.log(Level.WARNING, () -> "Task " + TaskRef.of(task) + " finished, but another attempt had taken it "
                     + "over (its heartbeat had stopped): this attempt's completion was discarded");
             return Outcome.LOST;
         } catch (HandlerFailure e) {
@@ -168,7 +168,7 @@ public final class TaskRunner {
 
     private Outcome afterFailure(ClaimedTask task, HandlerBinding handler, Throwable error) {
         if (abandoning) {
-            LOG.log(Level.WARNING, () -> "Task " + describe(task) + " was interrupted by the worker's stop and is "
+            LOG.log(Level.WARNING, () -> "Task " + TaskRef.of(task) + " was interrupted by the worker's stop and is "
                     + "left RUNNING for the dirty policy");
             return Outcome.ABANDONED;
         }
@@ -179,15 +179,15 @@ public final class TaskRunner {
                 : null;
         Outcome outcome = record(task, TaskErrors.describe(error), retryAt, now);
         if (outcome == Outcome.RETRYING) {
-            LOG.log(Level.INFO, () -> "Task " + describe(task) + " failed with " + error + "; retry at " + retryAt);
+            LOG.log(Level.INFO, () -> "Task " + TaskRef.of(task) + " failed with " + error + "; retry at " + retryAt);
         } else if (outcome == Outcome.FAILED) {
-            LOG.log(Level.ERROR, () -> "Task " + describe(task) + " failed for good", error);
+            LOG.log(Level.ERROR, () -> "Task " + TaskRef.of(task) + " failed for good", error);
         }
         return outcome;
     }
 
     private Outcome failForGood(ClaimedTask task, String reason) {
-        LOG.log(Level.ERROR, () -> "Task " + describe(task) + " cannot run: " + reason);
+        LOG.log(Level.ERROR, () -> "Task " + TaskRef.of(task) + " cannot run: " + reason);
         return record(task, TaskErrors.cap(reason), null, clock.instant());
     }
 
@@ -196,14 +196,10 @@ public final class TaskRunner {
             boolean owned = transactions.requiresNew(em -> store.recordFailure(em, task, error, retryAt, now));
             return !owned ? Outcome.LOST : retryAt != null ? Outcome.RETRYING : Outcome.FAILED;
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, () -> "Could not record the failure of task " + describe(task)
+            LOG.log(Level.ERROR, () -> "Could not record the failure of task " + TaskRef.of(task)
                     + "; it stays RUNNING until judged dirty", e);
             return Outcome.LOST;
         }
-    }
-
-    private static TaskRef describe(ClaimedTask task) {
-        return TaskRef.of(task);
     }
 
     /** Carries a handler's exception out of the transaction, which rolls back on it. */

@@ -253,10 +253,9 @@ public final class TaskStore {
      *         heartbeat first; read only, for a policy that leaves them to a person
      */
     public List<TaskRef> findDirty(EntityManager em, Instant staleBefore, int limit) {
-        List<?> rows = em.createNativeQuery("""
-                        select id, name, queue, attempt, max_attempts from taskq_task
-                        where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)
-                        order by alive_at, id""")
+        List<?> rows = em.createNativeQuery("select " + TaskRef.COLUMNS + " from taskq_task"
+                        + " where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)"
+                        + " order by alive_at, id")
                 .setParameter("staleBefore", utc(staleBefore))
                 .setMaxResults(limit)
                 .getResultList();
