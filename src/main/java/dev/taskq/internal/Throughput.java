@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * This node's recent work, per minute, kept in memory for the last {@value #MINUTES} minutes: what the runner
- * saw happen, and the queue's depth as the {@link DepthSampler} saw it, for {@link QueueStats}. Thread-safe; recording is a few additions under a lock held briefly.
+ * saw happen, and the queue's depth as the {@link DepthSampler} saw it, for {@link QueueStats}. Thread-safe;
+ * recording is a few additions under a lock held briefly.
  */
 public final class Throughput implements RunListener {
 

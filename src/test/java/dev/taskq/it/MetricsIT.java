@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.UUID;
@@ -102,7 +103,7 @@ class MetricsIT {
             if (!sample.find() || !sample.group(1).equals(name)) {
                 continue;
             }
-            Map<String, String> found = new java.util.HashMap<>();
+            Map<String, String> found = new HashMap<>();
             Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
             while (label.find()) {
                 found.put(label.group(1), label.group(2));

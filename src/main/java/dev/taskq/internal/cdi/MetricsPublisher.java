@@ -46,7 +46,7 @@ final class MetricsPublisher {
     static MetricsPublisher start(Engine engine, ScheduledExecutorService scheduler, ClassLoader classLoader) {
         StatsSnapshot snapshot = new StatsSnapshot(engine.admin()::stats);
         List<MeterBinding> bindings = new ArrayList<>();
-        if (TaskQExtension.visible("org.eclipse.microprofile.metrics.MetricRegistry", classLoader)) {
+        if (TaskQExtension.visible(TaskQExtension.MICROPROFILE_METRICS, classLoader)) {
             MicroProfileMeters.fromCdi(snapshot).ifPresent(bindings::add);
         }
         if (TaskQExtension.visible("io.micrometer.core.instrument.MeterRegistry", classLoader)) {

@@ -36,6 +36,9 @@ import java.util.stream.Stream;
  */
 public class TaskQExtension implements Extension {
 
+    /** The API class whose visibility says the application sees MicroProfile Metrics. */
+    static final String MICROPROFILE_METRICS = "org.eclipse.microprofile.metrics.MetricRegistry";
+
     private final ArgsCodec codec = new ArgsCodec();
     private final List<Bean<?>> handlerBeans = new ArrayList<>();
     private boolean applicationNamesEntityManager;
@@ -61,7 +64,7 @@ public class TaskQExtension implements Extension {
             event.addAnnotatedType(TaskQReadiness.class, TaskQExtension.class.getName() + ".readiness")
                     .add(ApplicationScoped.Literal.INSTANCE);
         }
-        if (visible("org.eclipse.microprofile.metrics.MetricRegistry", application)) {
+        if (visible(MICROPROFILE_METRICS, application)) {
             event.addAnnotatedType(MicroProfileRegistry.class, TaskQExtension.class.getName() + ".metrics");
         }
     }

@@ -14,11 +14,11 @@ import java.util.Locale;
  */
 public final class MeterNames {
 
+    /** Every meter's name starts so. */
+    public static final String PREFIX = "taskq.";
     /** Gauge: tasks per queue and group. */
     public static final String TASKS = "taskq.tasks";
     public static final String TASKS_HELP = "Tasks per queue and group (from the latest snapshot of the task table)";
-    /** Every meter's name starts so. */
-    public static final String PREFIX = "taskq.";
     /** Gauge, seconds: how long the oldest due task of a queue has waited to be claimed. */
     public static final String OLDEST_PENDING = "taskq.oldest.pending.seconds";
     public static final String OLDEST_PENDING_HELP = "How long the oldest due task of the queue has waited";
