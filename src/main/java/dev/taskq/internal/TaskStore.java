@@ -17,6 +17,10 @@ import org.hibernate.jpa.HibernateHints;
  * The one home of every statement TaskQ runs against {@code taskq_task}. Each method works in the transaction
  * of the entity manager it is given. Updates of a RUNNING row always match its attempt number, so a worker
  * that lost its task (rescued after its heartbeat stopped) can never overwrite the attempt that replaced it.
+ *
+ * <p>States in predicates are written as literals, never bound: once PostgreSQL switches a prepared statement to
+ * its generic plan, a partial index ({@code where state = 'PENDING'}) can only serve a predicate that names the
+ * same literal; {@code state = ?} would turn the claim into a sequential scan and sort of the whole table.
  */
 public final class TaskStore {
 
@@ -90,9 +94,8 @@ public final class TaskStore {
             String node) {
         List<Task> due = em.createQuery("""
                         select t from Task t
-                        where t.state = :pending and t.queue in :queues and t.eta <= :now
+                        where t.state = dev.taskq.TaskState.PENDING and t.queue in :queues and t.eta <= :now
                         order by t.priority desc, t.eta, t.id""", Task.class)
-                .setParameter("pending", TaskState.PENDING)
                 .setParameter("queues", queues)
                 .setParameter("now", now)
                 .setMaxResults(limit)
@@ -141,17 +144,15 @@ public final class TaskStore {
         int rows = keep
                 ? em.createQuery("""
                                 update Task t set t.state = :succeeded, t.finishedAt = :now, t.aliveAt = :now
-                                where t.id = :id and t.attempt = :attempt and t.state = :running""")
+                                where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
                         .setParameter("succeeded", TaskState.SUCCEEDED)
                         .setParameter("now", now)
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
-                        .setParameter("running", TaskState.RUNNING)
                         .executeUpdate()
-                : em.createQuery("delete from Task t where t.id = :id and t.attempt = :attempt and t.state = :running")
+                : em.createQuery("delete from Task t where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING")
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
-                        .setParameter("running", TaskState.RUNNING)
                         .executeUpdate();
         return rows == 1;
     }
@@ -167,14 +168,13 @@ public final class TaskStore {
         return em.createQuery("""
                         update Task t set t.state = :state, t.eta = coalesce(:retryAt, t.eta), t.finishedAt = :finishedAt,
                                           t.lastError = :error
-                        where t.id = :id and t.attempt = :attempt and t.state = :running""")
+                        where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
                 .setParameter("state", retry ? TaskState.PENDING : TaskState.FAILED)
                 .setParameter("retryAt", retryAt)
                 .setParameter("finishedAt", retry ? null : now)
                 .setParameter("error", error)
                 .setParameter("id", task.id())
                 .setParameter("attempt", task.attempt())
-                .setParameter("running", TaskState.RUNNING)
                 .executeUpdate() == 1;
     }
 
@@ -186,11 +186,10 @@ public final class TaskStore {
         return em.createQuery("""
                         update Task t set t.state = :pending, t.attempt = t.attempt - 1, t.startedAt = null,
                                           t.aliveAt = null, t.worker = null
-                        where t.id = :id and t.attempt = :attempt and t.state = :running""")
+                        where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
                 .setParameter("pending", TaskState.PENDING)
                 .setParameter("id", task.id())
                 .setParameter("attempt", task.attempt())
-                .setParameter("running", TaskState.RUNNING)
                 .executeUpdate() == 1;
     }
 
@@ -275,9 +274,8 @@ public final class TaskStore {
 
     /** @return how many tasks are dirty: RUNNING with no heartbeat since {@code staleBefore} */
     public long countDirty(EntityManager em, Instant staleBefore) {
-        return em.createQuery("select count(t) from Task t where t.state = :running and t.aliveAt < :staleBefore",
-                        Long.class)
-                .setParameter("running", TaskState.RUNNING)
+        return em.createQuery("select count(t) from Task t where t.state = dev.taskq.TaskState.RUNNING"
+                        + " and t.aliveAt < :staleBefore", Long.class)
                 .setParameter("staleBefore", staleBefore)
                 .getSingleResult();
     }
@@ -289,12 +287,14 @@ public final class TaskStore {
      * @return how many were deleted; the pruner calls again, in a new transaction, until none are left
      */
     public int pruneFinished(EntityManager em, TaskState state, Instant before, int limit) {
+        if (state != TaskState.SUCCEEDED && state != TaskState.FAILED) {
+            throw new IllegalArgumentException("Only finished tasks are pruned, not " + state);
+        }
         return em.createNativeQuery("""
                         delete from taskq_task where id in (
                             select id from taskq_task
-                            where state = :state and finished_at < cast(:before as timestamptz)
-                            limit :limit for update skip locked)""")
-                .setParameter("state", state.name())
+                            where state = '%s' and finished_at < cast(:before as timestamptz)
+                            limit :limit for update skip locked)""".formatted(state.name()))
                 .setParameter("before", utc(before))
                 .setParameter("limit", limit)
                 .executeUpdate();
