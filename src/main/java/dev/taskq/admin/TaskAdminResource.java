@@ -237,7 +237,7 @@ public abstract class TaskAdminResource {
     }
 
     private String role() {
-        return engine.config().get("taskq.admin.role").orElse(DEFAULT_ROLE);
+        return engine.server().adminRole();
     }
 
     private static TaskGroup group(String group) {

@@ -7,15 +7,38 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The one clock of TaskQ in an application: the system clock, which tests may move forward so that delayed
- * tasks and back-offs come due without waiting.
+ * The one clock of TaskQ in an application: the system clock. Only in a test deployment may it be moved
+ * forward, so that delayed tasks and back-offs come due without waiting; in production it cannot be moved.
  */
 public final class TaskClock extends Clock {
 
+    private final boolean movable;
     private volatile Duration offset = Duration.ZERO;
 
-    /** Moves TaskQ's time forward (tests only). */
+    private TaskClock(boolean movable) {
+        this.movable = movable;
+    }
+
+    /** @return the system clock, which nothing can move */
+    public static TaskClock system() {
+        return new TaskClock(false);
+    }
+
+    /** @return the system clock, which a test may move forward */
+    public static TaskClock movable() {
+        return new TaskClock(true);
+    }
+
+    /**
+     * Moves TaskQ's time forward.
+     *
+     * @throws IllegalStateException outside a test deployment
+     */
     public void advance(Duration duration) {
+        if (!movable) {
+            throw new IllegalStateException("TaskQ's clock moves only in a test deployment: set "
+                    + "taskq.testing.enabled=true in the test's configuration");
+        }
         if (duration.isNegative()) {
             throw new IllegalArgumentException("The clock only moves forward, but was asked to move by " + duration);
         }
@@ -24,7 +47,7 @@ public final class TaskClock extends Clock {
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset);
+        return movable ? Instant.now().plus(offset) : Instant.now();
     }
 
     @Override

@@ -157,7 +157,8 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         }
     }
 
-    private static boolean parseBoolean(String key, String value) {
+    /** @return {@code value} as a boolean, which must be spelled true or false */
+    public static boolean parseBoolean(String key, String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;

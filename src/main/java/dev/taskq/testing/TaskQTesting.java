@@ -9,7 +9,6 @@ import dev.taskq.internal.TaskEnqueued;
 import dev.taskq.internal.cdi.CdiEngine;
 import dev.taskq.internal.cdi.TaskQClock;
 import dev.taskq.internal.cdi.TaskQExtension;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -35,10 +34,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }
  * }</pre>
  *
+ * <p>It exists only in a deployment that opts in with the setting {@code taskq.testing.enabled=true} (for example
+ * one line in the test deployment's {@code META-INF/microprofile-config.properties}). In production it is no bean:
+ * nothing observes or keeps enqueued tasks, and TaskQ's clock cannot be moved.
+ *
  * <p>It sees the tasks enqueued since {@link #reset()} whose transaction committed, even after they ran. For
  * tests that run tasks themselves, switch the application's worker off ({@code taskq.worker.enabled=false}).
  */
-@ApplicationScoped
 public class TaskQTesting {
 
     @Inject

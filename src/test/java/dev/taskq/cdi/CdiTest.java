@@ -143,8 +143,13 @@ class CdiTest {
     @BeforeAll
     static void deploy() {
         System.setProperty("taskq.worker.queues", HELPER_QUEUE);
-        container = weld("taskq-cdi-test", Persistence.class, OrderService.class, Wording.class, Confirm.class)
-                .initialize();
+        System.setProperty("taskq.testing.enabled", "true"); // read as the container deploys
+        try {
+            container = weld("taskq-cdi-test", Persistence.class, OrderService.class, Wording.class, Confirm.class)
+                    .initialize();
+        } finally {
+            System.clearProperty("taskq.testing.enabled");
+        }
     }
 
     @AfterAll
@@ -153,12 +158,12 @@ class CdiTest {
         System.clearProperty("taskq.worker.queues");
     }
 
-    private static Weld weld(String id, Class<?>... beans) {
+    /** A container with TaskQ's own beans, as discovery finds them in a server, and the application's {@code beans}. */
+    static Weld weld(String id, Class<?>... beans) {
         return new Weld(id).disableDiscovery().addExtension(new TransactionExtension())
                 .addExtension(new TaskQExtension()).addBeanClasses(beans)
                 .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, CdiTaskAdmin.class, WorkerLifecycle.class,
-                        TaskQClock.class, TaskQTesting.class, CdiEngine.class);
-                // TaskQ's own beans, found by discovery in a server
+                        TaskQClock.class, CdiEngine.class);
     }
 
     @Test

@@ -8,10 +8,12 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.util.function.Consumer;
 
 /**
- * The application's one {@link Engine}: its configuration read once, its handlers from the extension, JTA, the shared
- * clock, and enqueues announced as CDI events. The queue, the admin, the worker and the test helpers all use it.
+ * The application's one {@link Engine}: its configuration and handlers from the extension, JTA, the shared clock,
+ * and (in a test deployment only) enqueues announced as CDI events for the test helper. The queue, the admin, the
+ * worker and the test helper all use it.
  */
 @ApplicationScoped
 public class CdiEngine {
@@ -28,16 +30,15 @@ public class CdiEngine {
     @Inject
     Event<TaskEnqueued> enqueued;
 
-    private ConfigReader config;
     private WorkerSettings settings;
     private Engine engine;
 
     @PostConstruct
     void create() {
-        config = ConfigReader.forApplication(Thread.currentThread().getContextClassLoader());
-        settings = WorkerSettings.from(config);
-        engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock(),
-                enqueued::fire);
+        settings = WorkerSettings.from(taskq.config());
+        // Only the test helper observes enqueues; in production no event is even made.
+        Consumer<TaskEnqueued> announce = taskq.settings().testing() ? enqueued::fire : task -> { };
+        engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock(), announce);
     }
 
     /** @return the engine */
@@ -45,9 +46,14 @@ public class CdiEngine {
         return engine;
     }
 
+    /** @return the server integration's settings */
+    public ServerSettings server() {
+        return taskq.settings();
+    }
+
     /** @return the application's configuration, its files read once */
     public ConfigReader config() {
-        return config;
+        return taskq.config();
     }
 
     /** @return the settings it was built with */

@@ -4,10 +4,12 @@ import dev.taskq.TaskHandler;
 import dev.taskq.TaskQ;
 import dev.taskq.TaskQueueException;
 import dev.taskq.internal.ArgsCodec;
+import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.HandlerBinding;
 import dev.taskq.internal.HandlerBinding.HandlerInvoker;
 import dev.taskq.internal.HandlerRegistry;
 import dev.taskq.internal.metrics.MicroProfileRegistry;
+import dev.taskq.testing.TaskQTesting;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.event.Observes;
@@ -30,9 +32,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * TaskQ's CDI integration: finds every handler bean while the application deploys, and
- * checks them all before it starts. An invalid handler (duplicate name, unreadable argument type, bad
- * {@code @Retry}) fails the deployment with one message naming every problem and class.
+ * TaskQ's CDI integration: reads the application's configuration once, finds every handler bean while the
+ * application deploys, and checks them all before it starts. An invalid handler (duplicate name, unreadable argument
+ * type, bad {@code @Retry}) or setting fails the deployment with one message naming every problem and class.
  */
 public class TaskQExtension implements Extension {
 
@@ -43,6 +45,9 @@ public class TaskQExtension implements Extension {
     private final List<Bean<?>> handlerBeans = new ArrayList<>();
     private boolean applicationNamesEntityManager;
     private HandlerRegistry handlers;
+    private ConfigReader config;
+    private ServerSettings settings;
+    private TaskQueueException badSettings;
 
     /** Notices an application producer of {@code @TaskQ EntityManager}; without one TaskQ adds its own. */
     void findEntityManagerProducer(@Observes @WithAnnotations(Produces.class) ProcessAnnotatedType<?> event) {
@@ -60,12 +65,31 @@ public class TaskQExtension implements Extension {
      */
     void addOptionalBeans(@Observes BeforeBeanDiscovery event) {
         ClassLoader application = Thread.currentThread().getContextClassLoader();
+        readSettings(application);
+        if (settings.testing()) {
+            event.addAnnotatedType(TaskQTesting.class, TaskQExtension.class.getName() + ".testing")
+                    .add(ApplicationScoped.Literal.INSTANCE);
+        }
         if (visible("org.eclipse.microprofile.health.HealthCheck", application)) {
             event.addAnnotatedType(TaskQReadiness.class, TaskQExtension.class.getName() + ".readiness")
                     .add(ApplicationScoped.Literal.INSTANCE);
         }
         if (visible(MICROPROFILE_METRICS, application)) {
             event.addAnnotatedType(MicroProfileRegistry.class, TaskQExtension.class.getName() + ".metrics");
+        }
+    }
+
+    /**
+     * Reads the configuration before any bean exists, since whether the test helper is a bean depends on it. A bad
+     * setting is reported once deployment validation comes, with the handlers' problems.
+     */
+    private void readSettings(ClassLoader application) {
+        config = ConfigReader.forApplication(application);
+        try {
+            settings = ServerSettings.from(config);
+        } catch (TaskQueueException e) {
+            badSettings = e;
+            settings = ServerSettings.from(ConfigReader.of(java.util.Map.of()));
         }
     }
 
@@ -100,6 +124,9 @@ public class TaskQExtension implements Extension {
     }
 
     void validateHandlers(@Observes AfterDeploymentValidation event, BeanManager beanManager) {
+        if (badSettings != null) {
+            event.addDeploymentProblem(badSettings);
+        }
         HandlerRegistry.Builder builder = HandlerRegistry.builder(codec);
         handlerBeans.forEach(bean -> builder.add(bean.getBeanClass(), invoker(beanManager, bean)));
         try {
@@ -115,6 +142,16 @@ public class TaskQExtension implements Extension {
             throw new IllegalStateException("TaskQ's handlers are known once the application has deployed");
         }
         return handlers;
+    }
+
+    /** @return the application's configuration, read once as it deployed */
+    public ConfigReader config() {
+        return config;
+    }
+
+    /** @return the server integration's settings, checked as the application deployed */
+    public ServerSettings settings() {
+        return settings;
     }
 
     /** @return the codec the handlers were checked with */

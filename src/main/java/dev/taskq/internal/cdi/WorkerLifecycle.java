@@ -42,7 +42,7 @@ public class WorkerLifecycle {
 
     /** Called by {@link WebApplicationListener} when the web application starts; a failure fails the deployment. */
     public void start() {
-        ServerSettings server = ServerSettings.from(engine.config());
+        ServerSettings server = engine.server();
         if (server.migrateSchema()) {
             SchemaMigration.migrate(lookup(server.dataSource(), DataSource.class, ServerSettings.DATA_SOURCE));
         }

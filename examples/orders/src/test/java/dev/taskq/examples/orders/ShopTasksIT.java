@@ -25,12 +25,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ShopTasksIT {
 
-    /** The shop as built, with its worker off: this test runs the tasks itself. */
+    /**
+     * The shop as built, opted into TaskQ's test helper (the one line {@code taskq.testing.enabled=true}) and with
+     * its worker off: this test runs the tasks itself.
+     */
     @Deployment
     static WebArchive shop() {
         WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("shop.war")));
-        war.delete("WEB-INF/classes/META-INF/taskq.properties");
-        return war.addAsResource(new StringAsset("taskq.worker.enabled=false\n"), "META-INF/taskq.properties");
+        war.delete("WEB-INF/classes/META-INF/microprofile-config.properties");
+        return war.addAsResource(new StringAsset("""
+                taskq.testing.enabled=true
+                taskq.worker.enabled=false
+                """), "META-INF/microprofile-config.properties");
     }
 
     @Inject
