@@ -2,17 +2,19 @@ package dev.taskq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.DirtyPolicy;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.internal.cdi.ServerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Worker settings: documented defaults, every form of value, and where they are read from. */
+/** Worker and server settings: documented defaults, every form of value, their rules, and where they are read from. */
 class ConfigTest {
 
     @Test
@@ -58,6 +60,37 @@ class ConfigTest {
         assertEquals("web-1", settings.nodeId());
         assertEquals(Duration.ofDays(7), settings.succeededRetention());
         assertEquals(Duration.ofDays(30), settings.failedRetention());
+    }
+
+    @Test
+    void theServerSettingsDefaultsAreTheDocumentedOnes() {
+        ServerSettings settings = ServerSettings.from(ConfigReader.of(Map.of()));
+
+        assertEquals("taskq-admin", settings.adminRole());
+        assertFalse(settings.testing(), "the test helper is opt-in");
+        assertFalse(settings.migrateSchema());
+        assertEquals("java:comp/DefaultManagedExecutorService", settings.executor());
+        assertEquals("java:comp/DefaultManagedScheduledExecutorService", settings.scheduler());
+    }
+
+    @Test
+    void theAdminRoleIsValidatedLikeEveryOtherSetting() {
+        assertEquals("ops", ServerSettings.from(ConfigReader.of(Map.of(ServerSettings.ADMIN_ROLE, " ops ")))
+                .adminRole());
+        for (String bad : new String[] {"", "queue admins", "a,b", "x".repeat(101)}) {
+            TaskQueueException e = assertThrows(TaskQueueException.class,
+                    () -> ServerSettings.from(ConfigReader.of(Map.of(ServerSettings.ADMIN_ROLE, bad))));
+            assertEquals("taskq.admin.role must be a role name of 1 to 100 characters without spaces or commas, "
+                    + "such as taskq-admin, but was '" + bad.trim() + "'.", e.getMessage());
+        }
+    }
+
+    @Test
+    void theTestingSwitchIsTrueOrFalse() {
+        assertTrue(ServerSettings.from(ConfigReader.of(Map.of(ServerSettings.TESTING, "TRUE"))).testing());
+        TaskQueueException e = assertThrows(TaskQueueException.class,
+                () -> ServerSettings.from(ConfigReader.of(Map.of(ServerSettings.TESTING, "yes"))));
+        assertEquals("taskq.testing.enabled must be true or false, but was 'yes'.", e.getMessage());
     }
 
     @Test

@@ -15,7 +15,8 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 /**
  * Builds the applications the ITs deploy, the way a user packages one: the TaskQ jar as built, its libraries and
  * the PostgreSQL driver in {@code WEB-INF/lib}, a persistence unit that lists {@code dev.taskq.Task}, a data source
- * on the test database, and TaskQ's settings in {@code META-INF/taskq.properties}. Runs in the test JVM only.
+ * on the test database, and TaskQ's settings in {@code META-INF/microprofile-config.properties} (both servers have
+ * MicroProfile Config). Runs in the test JVM only.
  */
 final class ItDeployment {
 
@@ -66,7 +67,7 @@ final class ItDeployment {
         }
         return war
                 .addAsResource(new StringAsset(persistenceXml(bundleHibernate)), "META-INF/persistence.xml")
-                .addAsResource(new StringAsset(properties(settings)), "META-INF/taskq.properties")
+                .addAsResource(new StringAsset(properties(settings)), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(new StringAsset(webXml(jdbcUrl)), "web.xml")
                 .addAsWebInfResource(new StringAsset("<beans bean-discovery-mode=\"annotated\"/>"), "beans.xml");
     }
@@ -82,7 +83,7 @@ final class ItDeployment {
     /** @param secondUnit add a second unit, "archive", on the same data source */
     static String persistenceXml(boolean bundledHibernate, boolean secondUnit) {
         // Payara: its own provider is EclipseLink, and Hibernate inside an application needs these settings there
-        // (STACK.md); WildFly ignores none of them harmfully, but they are only written where needed.
+        // (the README's step 5); WildFly ignores none of them harmfully, but they are only written where needed.
         String provider = bundledHibernate
                 ? "<provider>org.hibernate.jpa.HibernatePersistenceProvider</provider>" : "";
         String payaraProperties = bundledHibernate ? """
@@ -120,7 +121,10 @@ final class ItDeployment {
                   """.formatted(provider, DATA_SOURCE, LedgerEntry.class.getName(), payaraProperties) : "");
     }
 
-    /** The XA data source class: its pool notices dead connections after a database restart (STACK.md). */
+    /**
+     * The XA data source class: its pool notices dead connections after a database restart, where the simple one
+     * kept handing them out until a redeploy (the README's step 6).
+     */
     private static String webXml(String jdbcUrl) {
         return webXml(jdbcUrl, "");
     }
@@ -166,7 +170,7 @@ final class ItDeployment {
         return database.password().isEmpty() ? "trust-auth-ignores-this" : database.password();
     }
 
-    private static String properties(Map<String, String> settings) {
+    static String properties(Map<String, String> settings) {
         return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));
     }
