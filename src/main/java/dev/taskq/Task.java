@@ -86,7 +86,10 @@ public class Task {
     }
 
     /**
-     * A new pending task. Applications enqueue through {@link TaskQueue}, which validates every value first.
+     * A new pending task, for TaskQ's own use. <strong>This constructor is not a way to enqueue:</strong> it checks
+     * nothing (that a handler has this name, that the arguments are JSON its type can read, the options), so a task
+     * persisted from it may only fail when a worker takes it. Applications enqueue through {@link TaskQueue}, which
+     * checks every value in the caller's thread first.
      *
      * @param queue       the queue it waits in
      * @param name        the {@link TaskName} of its handler

@@ -1,11 +1,11 @@
 package dev.taskq;
 
-import dev.taskq.internal.QueueNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * How a task is enqueued: when (a delay or an ETA), in which queue, with which priority, how many attempts,
@@ -21,6 +21,10 @@ public final class TaskOptions {
 
     /** The queue a task goes to unless told otherwise. */
     public static final String DEFAULT_QUEUE = "default";
+    /** What a queue name may be. */
+    public static final String QUEUE_NAME_RULE = "1 to 64 letters, digits or . _ - :";
+
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     /** The lowest priority accepted. */
     public static final int MIN_PRIORITY = -1000;
     /** The highest priority accepted. */
@@ -55,11 +59,23 @@ public final class TaskOptions {
     }
 
     /**
-     * @param queue 1 to 64 letters, digits or {@code . _ - :}
+     * @param name a candidate queue name
+     * @return whether it is one: {@value #QUEUE_NAME_RULE}, as {@link #withQueue} and the worker's queue settings
+     *         require
+     */
+    public static boolean isQueueName(String name) {
+        return name != null && QUEUE_NAME.matcher(name).matches();
+    }
+
+    /**
+     * @param queue {@value #QUEUE_NAME_RULE}
      * @return a copy that enqueues into {@code queue}
      */
     public TaskOptions withQueue(String queue) {
-        QueueNames.require("TaskOptions.withQueue", queue);
+        if (!isQueueName(queue)) {
+            throw new TaskQueueException("TaskOptions.withQueue needs a queue name of " + QUEUE_NAME_RULE
+                    + ", but was " + (queue == null ? "null" : "'" + queue + "'") + ".");
+        }
         return new TaskOptions(queue, delay, eta, priority, maxAttempts, uniqueKey);
     }
 

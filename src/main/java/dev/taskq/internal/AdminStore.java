@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * SQL: the groups and filters are plain predicates, and bulk actions take their rows in batches with
  * {@code SKIP LOCKED}, so an admin action never waits for, or blocks, a worker.
  */
-public final class AdminStore {
+final class AdminStore {
 
     /** Rows one statement of a bulk action takes; bulk actions loop until none are left. */
     static final int BATCH = 1_000;

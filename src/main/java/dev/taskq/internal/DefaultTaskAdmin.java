@@ -18,7 +18,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The {@link TaskAdmin}: each action in a transaction of its own, bulk actions one batch per transaction. */
-public final class DefaultTaskAdmin implements TaskAdmin {
+final class DefaultTaskAdmin implements TaskAdmin {
 
     private static final System.Logger LOG = System.getLogger(DefaultTaskAdmin.class.getName());
 

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * The {@link TaskQueue}: checks the input completely in the caller's thread, then writes the row in the
  * caller's transaction (or one of its own when none is active).
  */
-public final class DefaultTaskQueue implements TaskQueue {
+final class DefaultTaskQueue implements TaskQueue {
 
     private static final System.Logger LOG = System.getLogger(DefaultTaskQueue.class.getName());
 

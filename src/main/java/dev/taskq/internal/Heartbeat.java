@@ -3,7 +3,7 @@ package dev.taskq.internal;
 import java.time.Clock;
 
 /** Keeps this node's running tasks alive: one UPDATE per beat for all of them. */
-public final class Heartbeat {
+final class Heartbeat {
 
     private final TaskStore store;
     private final Transactions transactions;

@@ -10,7 +10,7 @@ import java.time.Instant;
  * Retention: deletes SUCCEEDED tasks kept longer than {@code taskq.retention.succeeded}, and FAILED tasks older
  * than {@code taskq.retention.failed} when one is set, in small batches so it never holds many locks.
  */
-public final class Pruner {
+final class Pruner {
 
     private static final System.Logger LOG = System.getLogger(Pruner.class.getName());
     static final int BATCH = 1_000;

@@ -10,7 +10,7 @@ package dev.taskq.internal;
  * @param attempt     its attempt: the one running, or the last one made
  * @param maxAttempts how many it may have in all
  */
-public record TaskRef(long id, String name, String queue, int attempt, int maxAttempts) {
+record TaskRef(long id, String name, String queue, int attempt, int maxAttempts) {
 
     /** The columns {@link #of(Object[])} reads, in its order: for a native SELECT or RETURNING. */
     static final String COLUMNS = "id, name, queue, attempt, max_attempts";

@@ -22,7 +22,7 @@ import org.hibernate.jpa.HibernateHints;
  * its generic plan, a partial index ({@code where state = 'PENDING'}) can only serve a predicate that names the
  * same literal; {@code state = ?} would turn the claim into a sequential scan and sort of the whole table.
  */
-public final class TaskStore {
+final class TaskStore {
 
     /** JPA's lock timeout value that Hibernate renders as {@code SKIP LOCKED}. */
     static final int SKIP_LOCKED = -2;

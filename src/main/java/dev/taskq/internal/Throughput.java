@@ -13,7 +13,7 @@ import java.util.List;
  * saw happen, and the queue's depth as the {@link DepthSampler} saw it, for {@link QueueStats}. Thread-safe;
  * recording is a few additions under a lock held briefly.
  */
-public final class Throughput implements RunListener {
+final class Throughput implements RunListener {
 
     static final int MINUTES = 15;
 

@@ -1,13 +1,17 @@
-package dev.taskq;
+package dev.taskq.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskq.Task;
+import dev.taskq.TaskState;
+import dev.taskq.TaskHandler;
+import dev.taskq.TaskName;
+import dev.taskq.Retry;
+import dev.taskq.ResultHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taskq.internal.Engine;
 import dev.taskq.internal.Pruner.Pruned;
-import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;
 import java.time.Duration;

@@ -1,14 +1,13 @@
-package dev.taskq;
+package dev.taskq.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskq.internal.ClaimedTask;
-import dev.taskq.internal.Engine;
+import dev.taskq.Task;
+import dev.taskq.TaskState;
+import dev.taskq.TaskOptions;
 import dev.taskq.internal.TaskRunner.Outcome;
-import dev.taskq.internal.TaskStore;
 import dev.taskq.internal.TaskStore.DirtyOutcome;
-import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.LedgerHandler;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;
