@@ -15,12 +15,15 @@ import dev.taskq.support.Await;
 import dev.taskq.support.TestDatabase;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -42,10 +45,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AdminResourceIT {
 
     private static final String QUEUE = "admin-" + UUID.randomUUID().toString().substring(0, 8);
+    /** The bulk test's own queue, so its failed tasks are not counted by the other tests. */
+    private static final String BULK_QUEUE = "bulk-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        WebArchive war = ItDeployment.war("admin", ItDeployment.with(ItDeployment.FAST, "taskq.worker.queues", QUEUE),
+        WebArchive war = ItDeployment.war("admin", ItDeployment.with(ItDeployment.FAST, "taskq.worker.queues",
+                QUEUE + "," + BULK_QUEUE),
                 AdminApi.class, AdminApplication.class, RecordHandler.class, Job.class, Environment.class);
         war.delete("WEB-INF/web.xml");
         return war.addAsWebInfResource(new StringAsset(ItDeployment.securedWebXml(TestDatabase.get().url())),
@@ -105,6 +111,69 @@ class AdminResourceIT {
         assertTrue(metrics.contains("taskq_tasks{queue=\"" + QUEUE + "\",group=\"failed\"} 1"), metrics);
         assertEquals(204, send("DELETE", "api/taskq/tasks/" + id, ADMIN, true).statusCode());
         assertEquals(null, state(id));
+    }
+
+    @Test
+    void bulkRetryAndDeleteTouchExactlyTheFilteredTasksAndNeedTheRoleAndTheCsrfHeader() throws Exception {
+        List<Long> refunds = new ArrayList<>();
+        List<Long> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            refunds.add(TaskRows.insert(BULK_QUEUE, "record", "{\"ref\": \"fail-refund-" + i + "\"}", 2));
+        }
+        for (int i = 0; i < 2; i++) {
+            others.add(TaskRows.insert(BULK_QUEUE, "record", "{\"ref\": \"fail-other-" + i + "\"}", 2));
+        }
+        Await.until(Duration.ofSeconds(30), "all five tasks failed", () -> TaskRows.count(
+                "queue = ? and state = 'FAILED'", BULK_QUEUE) == 5);
+
+        String refundsOnly = "api/taskq/tasks/retry?group=failed&queue=" + BULK_QUEUE + "&error="
+                + URLEncoder.encode("Refused FAIL-REFUND", StandardCharsets.UTF_8);
+        assertEquals(401, send("POST", refundsOnly, null, true).statusCode());
+        assertEquals(403, send("POST", refundsOnly, "clerk:Clerk#2026pass", true).statusCode());
+        assertEquals(403, send("POST", refundsOnly, ADMIN, false).statusCode(), "no CSRF header, no change");
+        assertEquals(0, TaskRows.count("queue = ? and max_attempts <> 2", BULK_QUEUE), "nothing was retried");
+
+        long matching = TaskRows.count("queue = ? and state = 'FAILED' and last_error ilike ?", BULK_QUEUE,
+                "%partner refused fail-refund%");
+        assertEquals(3, matching);
+        HttpResponse<String> retried = send("POST", refundsOnly, ADMIN, true);
+        assertEquals(200, retried.statusCode(), retried.body());
+        assertEquals(matching, json.readTree(retried.body()).get("touched").asLong());
+        for (long id : refunds) {
+            assertEquals(3, TaskRows.column(id, "max_attempts", Integer.class), "a retry gives one more attempt");
+        }
+        for (long id : others) {
+            assertEquals("FAILED", state(id));
+            assertEquals(2, attempt(id));
+            assertEquals(2, TaskRows.column(id, "max_attempts", Integer.class), "not matched, not retried");
+        }
+        Await.until(Duration.ofSeconds(30), "the retried tasks ran again and failed", () -> TaskRows.count(
+                "queue = ? and state = 'FAILED' and attempt = 3", BULK_QUEUE) == 3);
+
+        String othersOnly = "api/taskq/tasks?group=failed&queue=" + BULK_QUEUE + "&name=record&error=fail-other";
+        assertEquals(401, send("DELETE", othersOnly, null, true).statusCode());
+        assertEquals(403, send("DELETE", othersOnly, "clerk:Clerk#2026pass", true).statusCode());
+        assertEquals(403, send("DELETE", othersOnly, ADMIN, false).statusCode(), "no CSRF header, no change");
+        assertEquals(5, TaskRows.count("queue = ?", BULK_QUEUE), "nothing was deleted");
+        assertEquals("{\"touched\":0}", send("DELETE", "api/taskq/tasks?group=failed&queue=" + BULK_QUEUE
+                + "&name=no-such-task", ADMIN, true).body(), "a filter that matches nothing deletes nothing");
+
+        HttpResponse<String> deleted = send("DELETE", othersOnly, ADMIN, true);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertEquals(2, json.readTree(deleted.body()).get("touched").asLong());
+        for (long id : others) {
+            assertEquals(null, state(id));
+        }
+        for (long id : refunds) {
+            assertEquals("FAILED", state(id), "not matched, not deleted");
+        }
+
+        HttpResponse<String> notRetryable = send("POST", "api/taskq/tasks/retry?group=succeeded", ADMIN, true);
+        assertEquals(400, notRetryable.statusCode());
+        assertTrue(notRetryable.body().contains("Only FAILED and DIRTY tasks can be retried"), notRetryable.body());
+        assertEquals(3, json.readTree(send("DELETE", "api/taskq/tasks?group=failed&queue=" + BULK_QUEUE, ADMIN, true)
+                .body()).get("touched").asLong());
+        assertEquals(0, TaskRows.count("queue = ?", BULK_QUEUE));
     }
 
     @Test

@@ -34,6 +34,22 @@ final class TaskRows {
         }
     }
 
+    /** @return how many task rows meet {@code condition}, an SQL predicate with {@code ?} for each parameter */
+    static long count(String condition, Object... parameters) {
+        try (Connection connection = TestDatabase.get().connect(); PreparedStatement select = connection
+                .prepareStatement("select count(*) from taskq_task where " + condition)) {
+            for (int i = 0; i < parameters.length; i++) {
+                select.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** @return the task's state, or {@code null} once the row is gone */
     static String state(long id) {
         return column(id, "state", String.class);

@@ -16,7 +16,6 @@
     group: GROUPS.includes(location.hash.slice(1).toUpperCase()) ? location.hash.slice(1).toUpperCase() : "FAILED",
     filter: { queue: "", name: "", error: "" },
     offset: 0,
-    total: 0,
     detail: null, // { id, group } of the task shown in the drawer
     refreshing: false,
     refreshAgain: false,
@@ -261,7 +260,6 @@
     if (unchanged("tasks", [view.group, view.offset, page])) {
       return;
     }
-    view.total = page.total;
     const [field, label] = GROUP_TIME[view.group];
     $("time-column").textContent = label;
     $("tasks-title").textContent = `${title(view.group)} tasks`;
@@ -357,11 +355,11 @@
     $("detail").hidden = false;
   }
 
-  /** Performs a change, says how it went, and shows the queue as it is now. */
+  /** Performs a change, says how it went (success is the text, or makes it from the answer), shows the queue. */
   async function act(path, method, success, closesDetail, parameters) {
     try {
       const result = await api(method, path, parameters);
-      notice(result && result.touched != null ? `${success}: ${result.touched}` : success, "info");
+      notice(typeof success === "function" ? success(result) : success, "info");
       if (closesDetail) {
         close();
       }
@@ -371,11 +369,52 @@
     await refresh();
   }
 
-  async function bulk(method, verb) {
-    const scope = `${view.total.toLocaleString()} ${view.group.toLowerCase()} task${view.total === 1 ? "" : "s"}`;
-    if (view.total > 0 && confirm(`${verb} all ${scope} that match the filter?`)) {
-      await act("tasks", method, `${verb} tasks`, true, { group: view.group, ...view.filter });
+  // The resource's bulk endpoints: POST tasks/retry and DELETE tasks, each answering {"touched": n}.
+  const BULK = {
+    retry: { method: "POST", path: "tasks/retry", ask: "Retry", done: "Retried" },
+    delete: { method: "DELETE", path: "tasks", ask: "Delete", done: "Deleted" },
+  };
+
+  const taskCount = (count, group) => `${count.toLocaleString()} ${group.toLowerCase()} task${count === 1 ? "" : "s"}`;
+
+  /** The filter as the form shows it, applied or only typed. */
+  function formFilter() {
+    const form = new FormData($("filter"));
+    return { queue: form.get("queue").trim(), name: form.get("name").trim(), error: form.get("error").trim() };
+  }
+
+  function describe(filter) {
+    const parts = [filter.queue && `in queue ${filter.queue}`, filter.name && `named ${filter.name}`,
+      filter.error && `whose error contains "${filter.error}"`].filter(Boolean);
+    return parts.length === 0 ? "(no filter: the whole group)" : parts.join(" ");
+  }
+
+  /**
+   * Retries or deletes every task of the group that matches the filter the form shows, typed or applied, once the
+   * person confirms how many match now; the answer says how many the server touched.
+   */
+  async function bulk(action) {
+    const group = view.group;
+    const filter = formFilter();
+    if (JSON.stringify(filter) !== JSON.stringify(view.filter)) {
+      view.filter = filter;
+      view.offset = 0;
     }
+    let matching;
+    try {
+      matching = (await api("GET", "tasks", { group, ...filter, limit: 1 })).total;
+    } catch (e) {
+      notice(e.message, "error");
+      return;
+    }
+    if (matching === 0) {
+      notice(`No ${group.toLowerCase()} tasks match ${describe(filter)}`, "info");
+    } else if (confirm(`${action.ask} ${taskCount(matching, group)} ${describe(filter)}?`)) {
+      await act(action.path, action.method, (result) => `${action.done} ${taskCount(result.touched, group)}`, true,
+        { group, ...filter });
+      return;
+    }
+    await refresh();
   }
 
   // ---- refreshing ----
@@ -428,13 +467,12 @@
     });
     $("filter").addEventListener("submit", (event) => {
       event.preventDefault();
-      const form = new FormData(event.target);
-      view.filter = { queue: form.get("queue").trim(), name: form.get("name").trim(), error: form.get("error").trim() };
+      view.filter = formFilter();
       view.offset = 0;
       refresh();
     });
-    $("retry-all").addEventListener("click", () => bulk("POST", "Retried"));
-    $("delete-all").addEventListener("click", () => bulk("DELETE", "Deleted"));
+    $("retry-all").addEventListener("click", () => bulk(BULK.retry));
+    $("delete-all").addEventListener("click", () => bulk(BULK.delete));
     setInterval(() => $("auto-refresh").checked && !document.hidden && refresh(), REFRESH_MS);
     refresh();
   });

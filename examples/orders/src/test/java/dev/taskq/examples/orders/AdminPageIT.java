@@ -1,5 +1,6 @@
 package dev.taskq.examples.orders;
 
+import static dev.taskq.examples.orders.ShopClient.count;
 import static dev.taskq.examples.orders.ShopClient.text;
 import static dev.taskq.examples.orders.ShopClient.until;
 import static dev.taskq.examples.orders.ShopClient.update;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -41,8 +45,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * TaskQ's admin page in a real browser (Debian's headless Chromium) against the shop: a person sees the order
- * the warehouse could not serve, restocks, retries the task from the page and sees it succeed. Screenshots of
- * the page are kept in target/screenshots.
+ * the warehouse could not serve, restocks, retries the task from the page and sees it succeed; retries all the
+ * failed tasks one filter matches and deletes all another matches, each count the page reports checked against
+ * the database. Screenshots of the page are kept in target/screenshots.
  */
 @RunAsClient
 @ExtendWith(ArquillianExtension.class)
@@ -125,6 +130,64 @@ class AdminPageIT {
     }
 
     @Test
+    void aPersonRetriesAndDeletesAllTheFailedTasksAFilterMatches() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String drum = "drum-" + suffix; // three orders, their tasks retried after restocking
+        String bell = "bell-" + suffix; // two orders, their tasks deleted
+        String gong = "gong-" + suffix; // one order, its task left alone
+        try {
+            List<Long> drumOrders = placeOrders(drum, 3);
+            List<Long> bellOrders = placeOrders(bell, 2);
+            long gongTask = task(placeOrders(gong, 1).get(0), "reserve-stock");
+            until("the six orders' reserve-stock failed for good", () -> count(FAILED_FOR + "?", "%" + suffix + "%")
+                    == 6 ? true : null);
+
+            signIn("#failed");
+            filter("error", drum);
+            wait.until(ExpectedConditions.textToBe(By.id("page"), "1–3 of 3"));
+            screenshot("bulk-filtered");
+            shop.restock(drum, 3);
+            long matching = count(FAILED_FOR + "?", "%" + drum + "%");
+            assertEquals(3, matching);
+            click(By.id("retry-all"));
+            assertEquals("Retry 3 failed tasks whose error contains \"" + drum + "\"?", acceptConfirm());
+            wait.until(ExpectedConditions.textToBe(By.id("notice"), "Retried " + matching + " failed tasks"));
+            assertEquals(0, count(FAILED_FOR + "?", "%" + drum + "%"), "the drum orders' tasks left FAILED");
+            assertEquals(3, count(RESERVING + " and max_attempts = 4", drumOrders.stream().map(String::valueOf)
+                    .toArray(String[]::new)), "each retried task got one more attempt");
+            until("the retried tasks succeeded", () -> count(RESERVING + " and state = 'SUCCEEDED'", drumOrders
+                    .stream().map(String::valueOf).toArray(String[]::new)) == 3 ? true : null);
+            assertEquals("0", text("select quantity from shop_stock where item = ?", drum));
+            assertEquals(3, count(FAILED_FOR + "?", "%" + suffix + "%"), "the bell and gong tasks are still FAILED");
+            screenshot("bulk-retried");
+
+            // The error is typed and not applied: the button acts on what the form shows.
+            filter("name", "reserve-stock");
+            WebElement error = browser.findElement(By.cssSelector("#filter input[name=error]"));
+            error.clear();
+            error.sendKeys(bell);
+            long toDelete = count(FAILED_FOR + "?", "%" + bell + "%");
+            assertEquals(2, toDelete);
+            click(By.id("delete-all"));
+            assertEquals("Delete 2 failed tasks named reserve-stock whose error contains \"" + bell + "\"?",
+                    acceptConfirm());
+            wait.until(ExpectedConditions.textToBe(By.id("notice"), "Deleted " + toDelete + " failed tasks"));
+            assertEquals(0, count(FAILED_FOR + "?", "%" + bell + "%"));
+            assertEquals(2, count("select count(*) from taskq_task where name = 'send-confirmation' and state = "
+                    + "'SUCCEEDED' and args ->> 'orderId' in (?, ?)", bellOrders.stream().map(String::valueOf)
+                    .toArray(String[]::new)), "the orders' other tasks stay");
+            assertEquals("FAILED", text("select state from taskq_task where id = ?", gongTask));
+            assertEquals("3", text("select attempt from taskq_task where id = ?", gongTask), "not retried");
+            assertEquals(3, count(RESERVING + " and state = 'SUCCEEDED'", drumOrders.stream().map(String::valueOf)
+                    .toArray(String[]::new)));
+            wait.until(ExpectedConditions.textToBe(By.cssSelector("#tasks tbody"), "No failed tasks."));
+            screenshot("bulk-deleted");
+        } finally {
+            update("delete from taskq_task where state = 'FAILED' and last_error like ?", "%" + suffix + "%");
+        }
+    }
+
+    @Test
     void argumentsAreShownAsTextAndNeverRun() {
         String queue = "xss-" + UUID.randomUUID().toString().substring(0, 8);
         String script = "<script>window.taskqInjected = true</script>"
@@ -166,6 +229,35 @@ class AdminPageIT {
         browser.switchTo().alert().accept();
         wait.until(ExpectedConditions.textToBe(By.id("notice"), "Task " + task + " deleted"));
         assertEquals(null, text("select id from taskq_task where id = ?", task));
+    }
+
+    /** Failed reserve-stock tasks whose error contains the pattern that follows. */
+    private static final String FAILED_FOR = "select count(*) from taskq_task where name = 'reserve-stock' "
+            + "and state = 'FAILED' and last_error like ";
+    /** The reserve-stock tasks of three orders. */
+    private static final String RESERVING = "select count(*) from taskq_task where name = 'reserve-stock' "
+            + "and args ->> 'orderId' in (?, ?, ?)";
+
+    /** @return the ids of {@code count} orders of one {@code item} each, which the warehouse does not hold */
+    private List<Long> placeOrders(String item, int count) throws Exception {
+        List<Long> orders = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            orders.add(shop.placedOrder("bulk@example.com", item, 1));
+        }
+        return orders;
+    }
+
+    private static long task(long order, String name) {
+        return Long.parseLong(until("the task " + name + " of order " + order, () -> text("select id from taskq_task "
+                + "where name = ? and args ->> 'orderId' = ?", name, String.valueOf(order))));
+    }
+
+    /** Accepts the confirmation the page asks for, once it shows. */
+    private String acceptConfirm() {
+        Alert confirmation = wait.until(ExpectedConditions.alertIsPresent());
+        String question = confirmation.getText();
+        confirmation.accept();
+        return question;
     }
 
     /** Opens the page as the shop's admin user, whose credentials the browser then sends with every call. */
