@@ -9,6 +9,7 @@ import dev.taskq.internal.TaskEnqueued;
 import dev.taskq.internal.cdi.CdiEngine;
 import dev.taskq.internal.cdi.TaskQClock;
 import dev.taskq.internal.cdi.TaskQExtension;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -41,6 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>It sees the tasks enqueued since {@link #reset()} whose transaction committed, even after they ran. For
  * tests that run tasks themselves, switch the application's worker off ({@code taskq.worker.enabled=false}).
  */
+@ApplicationScoped
 public class TaskQTesting {
 
     @Inject

@@ -163,7 +163,7 @@ class CdiTest {
         return new Weld(id).disableDiscovery().addExtension(new TransactionExtension())
                 .addExtension(new TaskQExtension()).addBeanClasses(beans)
                 .addBeanClasses(JtaTransactions.class, CdiTaskQueue.class, CdiTaskAdmin.class, WorkerLifecycle.class,
-                        TaskQClock.class, CdiEngine.class);
+                        TaskQClock.class, TaskQTesting.class, CdiEngine.class);
     }
 
     @Test

@@ -66,16 +66,23 @@ public class TaskQExtension implements Extension {
     void addOptionalBeans(@Observes BeforeBeanDiscovery event) {
         ClassLoader application = Thread.currentThread().getContextClassLoader();
         readSettings(application);
-        if (settings.testing()) {
-            event.addAnnotatedType(TaskQTesting.class, TaskQExtension.class.getName() + ".testing")
-                    .add(ApplicationScoped.Literal.INSTANCE);
-        }
         if (visible("org.eclipse.microprofile.health.HealthCheck", application)) {
             event.addAnnotatedType(TaskQReadiness.class, TaskQExtension.class.getName() + ".readiness")
                     .add(ApplicationScoped.Literal.INSTANCE);
         }
         if (visible(MICROPROFILE_METRICS, application)) {
             event.addAnnotatedType(MicroProfileRegistry.class, TaskQExtension.class.getName() + ".metrics");
+        }
+    }
+
+    /**
+     * Outside a test deployment the test helper is no bean: nothing observes enqueues or keeps them. Vetoed rather
+     * than added when wanted, so that it stays in TaskQ's own bean archive and sees TaskQ's beans (on Payara a type
+     * an extension adds does not).
+     */
+    void vetoTestHelperOutsideTests(@Observes ProcessAnnotatedType<TaskQTesting> event) {
+        if (!settings.testing()) {
+            event.veto();
         }
     }
 
