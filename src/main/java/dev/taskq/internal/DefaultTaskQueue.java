@@ -135,7 +135,7 @@ final class DefaultTaskQueue implements TaskQueue {
                     + " properties Jackson can write (a record, or getters), and @JsonIgnore what is not data.", e);
         }
         try {
-            codec.read(json, handler.argsType());
+            codec.read(json, handler.argsType(), handler.enqueueReading());
         } catch (IllegalArgumentException e) {
             throw new TaskQueueException("The arguments for task handler '" + handler.name() + "' do not fit its "
                     + "argument type " + type + ": " + e.getMessage() + ". Pass a " + type + ".", e);

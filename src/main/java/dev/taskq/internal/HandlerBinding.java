@@ -11,17 +11,28 @@ import java.time.Duration;
  * @param name          its stable task name
  * @param handlerClass  its class
  * @param argsType      the type its arguments are read into
+ * @param strictArgs    whether its arguments are read strictly ({@link dev.taskq.StrictArgs})
  * @param retry         its retry rules
  * @param transactional whether it runs inside the worker's transaction (the default) or outside any
  * @param timeout       its transaction's timeout, or {@code null} for the transaction manager's default
  * @param invoker       calls it
  */
-public record HandlerBinding(String name, Class<?> handlerClass, JavaType argsType, RetryPolicy retry,
-        boolean transactional, Duration timeout, HandlerInvoker invoker) {
+public record HandlerBinding(String name, Class<?> handlerClass, JavaType argsType, boolean strictArgs,
+        RetryPolicy retry, boolean transactional, Duration timeout, HandlerInvoker invoker) {
 
     /** @return whether the handler takes no arguments ({@code TaskHandler<Void>}) */
     public boolean takesNoArgs() {
         return argsType.hasRawClass(Void.class);
+    }
+
+    /** @return how its stored rows are read: leniently, so that rows from before a deploy still run */
+    public ArgsCodec.Reading storedReading() {
+        return strictArgs ? ArgsCodec.Reading.STRICT : ArgsCodec.Reading.LENIENT;
+    }
+
+    /** @return how arguments being enqueued for it are checked: an unknown field is the caller's mistake */
+    public ArgsCodec.Reading enqueueReading() {
+        return strictArgs ? ArgsCodec.Reading.STRICT : ArgsCodec.Reading.NO_UNKNOWN_FIELDS;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.taskq.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
 import dev.taskq.Retry;
+import dev.taskq.StrictArgs;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskName;
 import dev.taskq.TaskQueueException;
@@ -115,8 +116,9 @@ public final class HandlerRegistry {
                 return this;
             }
             byName.computeIfAbsent(name, key -> new ArrayList<>())
-                    .add(new HandlerBinding(name, handlerClass, argsType, retry, runsInTransaction(handlerClass),
-                            timeout, invoker));
+                    .add(new HandlerBinding(name, handlerClass, argsType,
+                            handlerClass.isAnnotationPresent(StrictArgs.class), retry,
+                            runsInTransaction(handlerClass), timeout, invoker));
             return this;
         }
 

@@ -94,7 +94,7 @@ public final class TaskRunner {
         LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " started");
         Object args;
         try {
-            args = codec.read(task.args(), handler.argsType());
+            args = codec.read(task.args(), handler.argsType(), handler.storedReading());
         } catch (IllegalArgumentException e) {
             return failForGood(task, "The stored arguments do not fit task handler '" + handler.name()
                     + "' (argument type " + handler.argsType().toCanonical() + "): " + e.getMessage()

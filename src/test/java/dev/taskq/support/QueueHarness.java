@@ -10,6 +10,8 @@ import dev.taskq.internal.LocalTransactions;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
 import jakarta.persistence.EntityManager;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -95,6 +97,24 @@ public final class QueueHarness implements AutoCloseable {
     public List<String> ledger() {
         return tx.requiresNew(em -> em.createQuery("select e.ref from LedgerEntry e where e.queue = :queue "
                 + "order by e.ref", String.class).setParameter("queue", queue).getResultList());
+    }
+
+    /**
+     * Inserts a due PENDING row as written by another version of the application (or by hand), bypassing
+     * enqueue's checks.
+     *
+     * @param args the row's arguments as JSON, or null
+     * @return its id
+     */
+    public long insertRow(String name, String args) {
+        return tx.requiresNew(em -> ((Number) em.createNativeQuery("""
+                        insert into taskq_task (id, queue, name, args, state, eta, max_attempts, created_at)
+                        values (nextval('taskq_task_seq'), :queue, :name, cast(:args as jsonb), 'PENDING', :now, 3,
+                                :now)
+                        returning id""")
+                .setParameter("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .setParameter("queue", queue).setParameter("name", name).setParameter("args", args)
+                .getSingleResult()).longValue());
     }
 
     /** Writes a ledger entry in the transaction running on this thread. */
