@@ -150,7 +150,9 @@ final class TaskStore {
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
                         .executeUpdate()
-                : em.createQuery("delete from Task t where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING")
+                : em.createQuery("""
+                                delete from Task t
+                                where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
                         .executeUpdate();

@@ -24,8 +24,8 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
 /**
- * The PostgreSQL the tests and the benchmark use, picked as the README's Tests section says: a JDBC URL from the environment
- * ({@code TASKQ_TEST_JDBC_URL}, with {@code TASKQ_TEST_JDBC_USER} and {@code TASKQ_TEST_JDBC_PASSWORD}), else a
+ * The PostgreSQL the tests and the benchmark use, picked as the README's Tests section says: a JDBC URL from the
+ * environment ({@code TASKQ_TEST_JDBC_URL}, with {@code TASKQ_TEST_JDBC_USER} and {@code TASKQ_TEST_JDBC_PASSWORD}), else a
  * Testcontainers PostgreSQL when a Docker engine answers, else {@code taskq_test} on 127.0.0.1:5432 (created if
  * missing). The schema comes from TaskQ's own Liquibase changelog, so the tests run against the real one.
  */
