@@ -11,28 +11,27 @@ import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.QuietLogs;
 import dev.taskq.support.TestDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 /**
- * TaskQ's engine in Java SE against the test PostgreSQL, beside a plain-JDBC baseline measured in the same run.
- * Every figure is the median of {@value #ROUNDS} rounds; each round starts from a freshly vacuumed table.
+ * TaskQ's engine in Java SE against the test PostgreSQL, beside the bare-SQL references of {@link References}
+ * measured in the same run on the same table. Every throughput is the median of {@value #ROUNDS} rounds, each from
+ * a freshly vacuumed table; pickup is measured on an idle queue with the default settings.
  *
- * <p>Run: {@code ./mvnw -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.taskq.bench.Benchmark}
+ * <p>Run: {@code ./mvnw -q test-compile exec:java@bench}. Besides the table it prints one {@code RESULT} line per
+ * pair of measure and reference (see {@link Results}).
  */
 public final class Benchmark {
 
@@ -41,8 +40,10 @@ public final class Benchmark {
     private static final int BATCH = 1_000;
     private static final int BATCHES = 20;
     private static final int TASKS = 5_000;
+    private static final int PICKUPS = 200;
     private static final int[] LOOPS = {1, 2, 4, 8};
     private static final String QUEUE = "bench";
+    private static final String PICKUP_QUEUE = "bench-pickup";
 
     /** Does nothing: the benchmark measures the queue, not the work. */
     @TaskName("noop")
@@ -55,7 +56,19 @@ public final class Benchmark {
         }
     }
 
+    /** Says how long after its enqueue committed it started; its argument is the commit's {@code nanoTime}. */
+    @TaskName("pickup")
+    public static final class Pickup implements TaskHandler<Long> {
+        static final BlockingQueue<Long> DELAYS = new LinkedBlockingQueue<>();
+
+        @Override
+        public void handle(Long committedAt) {
+            DELAYS.add(System.nanoTime() - committedAt);
+        }
+    }
+
     private final TestDatabase database = TestDatabase.get();
+    private final References references = new References(database);
     private final LocalTransactions transactions = new LocalTransactions(database.entityManagerFactory());
     private final WorkerSettings settings = WorkerSettings.defaults()
             .with(WorkerSettings.QUEUES, QUEUE)
@@ -71,27 +84,34 @@ public final class Benchmark {
     }
 
     private void run() throws Exception {
-        prepareBaselineTable();
         System.out.printf("%nTaskQ benchmark: %s, %d cores, median of %d rounds%n%n", database.url(),
                 Runtime.getRuntime().availableProcessors(), ROUNDS);
-        System.out.printf("%-40s %14s %16s %8s%n", "measure", "TaskQ /s", "JDBC baseline /s", "ratio");
-
-        row("enqueue, 1 task per transaction", median(this::enqueueOneByOne), median(this::baselineInsertOneByOne));
-        row("enqueue, batches of 1,000", median(this::enqueueBatches), median(this::baselineInsertBatches));
+        Results results = new Results();
+        results.add("enqueue-1", 1, median(this::enqueueOneByOne), "tasks/s", "ref-insert-1",
+                median(() -> references.insertOneByOne(SINGLE_ENQUEUES)));
+        results.add("enqueue-all-1000", 1, median(this::enqueueBatches), "tasks/s", "ref-insert-1000-values",
+                median(() -> references.insertMultiRow(BATCHES, BATCH)));
         for (int loops : LOOPS) {
-            int n = loops;
-            row("no-op tasks, " + loops + " loop(s)", median(() -> runTasks(n)), median(() -> baselineConsume(n)));
+            double taskq = median(() -> runTasks(loops));
+            results.add("atomic-noop", loops, taskq, "tasks/s", "ref-claim1", median(() -> reference(loops, 1, false)));
+            results.add("atomic-noop", loops, taskq, "tasks/s", "ref-claim10-delete-each",
+                    median(() -> reference(loops, 10, false)));
+            results.add("atomic-noop", loops, taskq, "tasks/s", "ref-claim100-delete-batch",
+                    median(() -> reference(loops, 100, true)));
         }
-        System.out.println("\nBaseline: enqueue = one-row INSERT per transaction, or a JDBC batch of 1,000 INSERTs per "
-                + "transaction; tasks = one "
-                + "transaction per task that inserts one row and deletes one (DELETE ... FOR UPDATE SKIP LOCKED), "
-                + "on as many threads as TaskQ has loops. TaskQ claims 10 tasks per transaction and completes "
-                + "each in its own transaction.");
-    }
+        double[] pickups = pickups();
+        int defaultLoops = WorkerSettings.defaults().threads();
+        results.add("pickup-p50", defaultLoops, Rates.percentile(pickups, 0.50), "ms", "target-p50", 5);
+        results.add("pickup-p99", defaultLoops, Rates.percentile(pickups, 0.99), "ms", "target-p99", 25);
+        results.printLines();
+        System.out.println("""
 
-
-    private static void row(String name, double taskq, double baseline) {
-        System.out.printf("%-40s %,14.0f %,16.0f %8.2f%n", name, taskq, baseline, taskq / baseline);
+                References, plain JDBC on TaskQ's own table: ref-insert-1 a one-row INSERT per transaction; \
+                ref-insert-1000-values one 1,000-row INSERT per transaction; ref-claimN claims N due rows with \
+                FOR NO KEY UPDATE SKIP LOCKED and marks them RUNNING in one transaction, then deletes each in its \
+                own (delete-each) or all in one (delete-batch), on as many connections as TaskQ has loops. Pickup: \
+                enqueue commit to handler start on an idle queue with default settings, %d samples, against the \
+                targets of the engine issue.""".formatted(PICKUPS));
     }
 
     private interface Round {
@@ -104,8 +124,12 @@ public final class Benchmark {
             reset();
             results[i] = round.perSecond();
         }
-        Arrays.sort(results);
-        return results[ROUNDS / 2];
+        return Rates.median(results);
+    }
+
+    private double reference(int loops, int claim, boolean batchDelete) throws Exception {
+        references.fill(TASKS);
+        return references.consume(TASKS, loops, claim, batchDelete);
     }
 
     private double enqueueOneByOne() {
@@ -113,7 +137,7 @@ public final class Benchmark {
         for (int i = 0; i < SINGLE_ENQUEUES; i++) {
             tasks.enqueue(NoOp.class, i, options);
         }
-        return rate(SINGLE_ENQUEUES, start);
+        return Rates.perSecond(SINGLE_ENQUEUES, start);
     }
 
     private double enqueueBatches() {
@@ -122,7 +146,7 @@ public final class Benchmark {
         for (int i = 0; i < BATCHES; i++) {
             tasks.enqueueAll(NoOp.class, batch, options);
         }
-        return rate(BATCH * BATCHES, start);
+        return Rates.perSecond(BATCH * BATCHES, start);
     }
 
     private double runTasks(int loops) throws Exception {
@@ -143,92 +167,44 @@ public final class Benchmark {
         if (!done.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("tasks did not finish: " + done.getCount() + " left");
         }
-        double rate = rate(TASKS, start);
+        double rate = Rates.perSecond(TASKS, start);
         worker.stop();
         pool.shutdownNow();
         scheduler.shutdownNow();
         return rate;
     }
 
-    private double baselineInsertOneByOne() throws SQLException {
-        try (Connection connection = database.connect();
-                PreparedStatement insert = connection.prepareStatement("insert into bench_baseline (payload) values (cast(? as jsonb))")) {
-            connection.setAutoCommit(false);
-            long start = System.nanoTime();
-            for (int i = 0; i < SINGLE_ENQUEUES; i++) {
-                insert.setString(1, "{\"n\": " + i + "}");
-                insert.executeUpdate();
-                connection.commit();
-            }
-            return rate(SINGLE_ENQUEUES, start);
-        }
-    }
-
-    private double baselineInsertBatches() throws SQLException {
-        try (Connection connection = database.connect();
-                PreparedStatement insert = connection.prepareStatement(
-                        "insert into bench_baseline (payload) values (cast(? as jsonb))")) {
-            connection.setAutoCommit(false);
-            long start = System.nanoTime();
-            for (int i = 0; i < BATCHES; i++) {
-                for (int row = 0; row < BATCH; row++) {
-                    insert.setString(1, String.valueOf(row));
-                    insert.addBatch();
+    /** @return milliseconds from each enqueue's commit to its handler's start, one task at a time, idle between */
+    private double[] pickups() throws Exception {
+        reset();
+        WorkerSettings defaults = WorkerSettings.defaults().with(WorkerSettings.QUEUES, PICKUP_QUEUE);
+        Engine engine = Engine.create(transactions, defaults, Clock.systemUTC(), new Pickup());
+        ExecutorService pool = Executors.newFixedThreadPool(defaults.threads());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        Worker worker = engine.worker(pool, scheduler);
+        worker.start();
+        TaskOptions pickup = TaskOptions.defaults().withQueue(PICKUP_QUEUE);
+        double[] delays = new double[PICKUPS];
+        try {
+            for (int i = 0; i < PICKUPS; i++) {
+                engine.queue().enqueue(Pickup.class, System.nanoTime(), pickup); // commits before it returns
+                Long delay = Pickup.DELAYS.poll(1, TimeUnit.MINUTES);
+                if (delay == null) {
+                    throw new IllegalStateException("pickup " + i + " did not start within a minute");
                 }
-                insert.executeBatch();
-                connection.commit();
+                delays[i] = delay / 1e6;
             }
-            return rate(BATCH * BATCHES, start);
+        } finally {
+            worker.stop();
+            pool.shutdownNow();
+            scheduler.shutdownNow();
         }
-    }
-
-    /** Per transaction: insert one row, delete one row (the oldest unlocked); the cheapest honest queue step. */
-    private double baselineConsume(int threads) throws Exception {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("insert into bench_baseline (payload) select '{\"n\": 1}'::jsonb "
-                    + "from generate_series(1, " + TASKS + ")");
-            statement.execute("vacuum analyze bench_baseline");
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<?>> workers = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int t = 0; t < threads; t++) {
-            int share = TASKS / threads + (t < TASKS % threads ? 1 : 0);
-            workers.add(pool.submit(() -> {
-                try (Connection connection = database.connect();
-                        PreparedStatement insert = connection.prepareStatement(
-                                "insert into bench_baseline (payload) values ('{\"n\": 2}')");
-                        PreparedStatement delete = connection.prepareStatement("""
-                                delete from bench_baseline where id = (select id from bench_baseline order by id
-                                                                       for update skip locked limit 1)""")) {
-                    connection.setAutoCommit(false);
-                    for (int i = 0; i < share; i++) {
-                        insert.executeUpdate();
-                        delete.executeUpdate();
-                        connection.commit();
-                    }
-                }
-                return null;
-            }));
-        }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        double rate = rate(TASKS, start);
-        pool.shutdownNow();
-        return rate;
-    }
-
-    private void prepareBaselineTable() throws SQLException {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("create table if not exists bench_baseline (id bigint generated always as identity "
-                    + "primary key, payload jsonb not null)");
-        }
+        return delays;
     }
 
     private void reset() throws SQLException {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("truncate taskq_task, bench_baseline");
+            statement.execute("truncate taskq_task");
         }
         vacuum();
     }
@@ -236,11 +212,6 @@ public final class Benchmark {
     private void vacuum() throws SQLException {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             statement.execute("vacuum analyze taskq_task");
-            statement.execute("vacuum analyze bench_baseline");
         }
-    }
-
-    private static double rate(int count, long startNanos) {
-        return count / ((System.nanoTime() - startNanos) / 1e9);
     }
 }
