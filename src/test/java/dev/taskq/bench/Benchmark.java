@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -193,6 +194,7 @@ public final class Benchmark {
                     throw new IllegalStateException("pickup " + i + " did not start within a minute");
                 }
                 delays[i] = delay / 1e6;
+                awaitIdle(PICKUP_QUEUE);
             }
         } finally {
             worker.stop();
@@ -200,6 +202,31 @@ public final class Benchmark {
             scheduler.shutdownNow();
         }
         return delays;
+    }
+
+    /**
+     * Waits until the queue's task has completed, then a little more, so that the next enqueue meets loops that
+     * wait for work (not one that is about to claim again after its task); the pause is random so that enqueues
+     * fall anywhere in the poll interval.
+     */
+    private void awaitIdle(String queue) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            while (true) {
+                String count = "select count(*) from taskq_task where queue = '" + queue + "'";
+                try (var rows = statement.executeQuery(count)) {
+                    rows.next();
+                    if (rows.getLong(1) == 0) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the pickup task did not complete within 30 s");
+                }
+                Thread.onSpinWait();
+            }
+        }
+        Thread.sleep(50 + ThreadLocalRandom.current().nextInt(100));
     }
 
     private void reset() throws SQLException {
