@@ -4,6 +4,7 @@ import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.TaskEnqueued;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.internal.metrics.NodeMeters;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -31,6 +32,7 @@ public class CdiEngine {
     private ConfigReader config;
     private WorkerSettings settings;
     private Engine engine;
+    private NodeMeters nodeMeters;
 
     @PostConstruct
     void create() {
@@ -38,11 +40,18 @@ public class CdiEngine {
         settings = WorkerSettings.from(config);
         engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock(),
                 enqueued::fire);
+        nodeMeters = new NodeMeters(clock.clock());
+        engine.runListeners().add(nodeMeters);
     }
 
     /** @return the engine */
     public Engine engine() {
         return engine;
+    }
+
+    /** @return this node's counters and timers since it started, for the admin resource's Prometheus text */
+    public NodeMeters nodeMeters() {
+        return nodeMeters;
     }
 
     /** @return the application's configuration, its files read once */
