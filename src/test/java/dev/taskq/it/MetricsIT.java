@@ -101,6 +101,9 @@ class MetricsIT {
 
         assertEquals(Scrape.vocabulary(), server.shapes(SERVER_LABELS, SERVER_EXTRAS), server.text());
         assertEquals(Scrape.vocabulary(), admin.shapes(Set.of(), sample -> false), admin.text());
+        assertTrue(server.taskq().stream().allMatch(sample -> sample.labels().keySet().containsAll(SERVER_LABELS)),
+                "the server labels every sample with " + SERVER_LABELS + "\n" + server.text());
+        assertEquals(ItDeployment.onPayara(), server.taskq().stream().anyMatch(SERVER_EXTRAS), "Payara's extras");
         for (String name : Scrape.vocabulary().keySet()) {
             boolean nodeGauge = name.startsWith("taskq_running") || name.startsWith("taskq_heartbeat");
             Map<String, String> mine = nodeGauge ? Map.of() : Map.of("queue", QUEUE);

@@ -66,12 +66,13 @@ class MicrometerMetersTest {
         assertEquals(Outcome.SUCCEEDED, runOne());
         assertEquals(Outcome.FAILED, runOne());
 
-        assertEquals(2.0, registry.get(TaskQMeter.ATTEMPTS.meterName()).tags("queue", h.queue, "task", "metered", "outcome",
-                "succeeded").counter().count());
-        assertEquals(1.0, registry.get(TaskQMeter.ATTEMPTS.meterName()).tags("queue", h.queue, "task", "metered", "outcome",
-                "failed").counter().count());
-        assertEquals(3, registry.get(TaskQMeter.ATTEMPT_DURATION.meterName()).tags("queue", h.queue, "task", "metered").timer()
-                .count());
+        String attempts = TaskQMeter.ATTEMPTS.meterName();
+        assertEquals(2.0, registry.get(attempts).tags("queue", h.queue, "task", "metered", "outcome", "succeeded")
+                .counter().count());
+        assertEquals(1.0, registry.get(attempts).tags("queue", h.queue, "task", "metered", "outcome", "failed")
+                .counter().count());
+        assertEquals(3, registry.get(TaskQMeter.ATTEMPT_DURATION.meterName()).tags("queue", h.queue, "task",
+                "metered").timer().count());
         assertEquals(3, registry.get(TaskQMeter.START_DELAY.meterName()).tags("queue", h.queue).timer().count());
         assertEquals(3.0, registry.get(TaskQMeter.START_DELAY.meterName()).tags("queue", h.queue).timer()
                 .max(java.util.concurrent.TimeUnit.SECONDS));
