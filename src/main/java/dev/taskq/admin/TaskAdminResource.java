@@ -10,6 +10,8 @@ import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
 import dev.taskq.TaskQueueException;
 import dev.taskq.internal.cdi.CdiEngine;
+import dev.taskq.internal.cdi.WorkerLifecycle;
+import dev.taskq.internal.metrics.PrometheusText;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -64,6 +66,9 @@ public abstract class TaskAdminResource {
     @Inject
     CdiEngine engine;
 
+    @Inject
+    WorkerLifecycle lifecycle;
+
     @Context
     SecurityContext security;
 
@@ -92,12 +97,16 @@ public abstract class TaskAdminResource {
         return read(() -> json(admin.stats()));
     }
 
-    /** @return the same figures in the Prometheus text format */
+    /**
+     * @return TaskQ's meters in the Prometheus text format, with the names, types and labels the server's metrics
+     *         library publishes: the queues' figures, and this node's counters and timers since it started
+     */
     @GET
     @Path("metrics")
     @Produces("text/plain; version=0.0.4")
     public Response metrics() {
-        return read(() -> Response.ok(PrometheusFormat.format(admin.stats())).build());
+        return read(() -> Response.ok(PrometheusText.format(admin.stats(), engine.nodeMeters(),
+                lifecycle.workerGauges())).build());
     }
 
     /** @return one page of a group's tasks, and how many the group holds */

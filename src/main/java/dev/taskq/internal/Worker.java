@@ -101,6 +101,11 @@ public final class Worker {
         return null;
     }
 
+    /** @return when the heartbeat last ran to its end, by the system clock; empty before the first beat */
+    public java.util.Optional<java.time.Instant> lastHeartbeat() {
+        return java.util.Optional.ofNullable(lastBeat);
+    }
+
     /** @return whether {@link #stop()} has begun */
     public boolean isStopping() {
         return stopping;

@@ -4,6 +4,7 @@ import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.TaskEnqueued;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.internal.metrics.NodeMeters;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -32,6 +33,7 @@ public class CdiEngine {
 
     private WorkerSettings settings;
     private Engine engine;
+    private NodeMeters nodeMeters;
 
     @PostConstruct
     void create() {
@@ -39,6 +41,8 @@ public class CdiEngine {
         // Only the test helper observes enqueues; in production no event is even made.
         Consumer<TaskEnqueued> announce = taskq.settings().testing() ? enqueued::fire : task -> { };
         engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock(), announce);
+        nodeMeters = new NodeMeters(clock.clock());
+        engine.runListeners().add(nodeMeters);
     }
 
     /** @return the engine */
@@ -49,6 +53,11 @@ public class CdiEngine {
     /** @return the server integration's settings */
     public ServerSettings server() {
         return taskq.settings();
+    }
+
+    /** @return this node's counters and timers since it started, for the admin resource's Prometheus text */
+    public NodeMeters nodeMeters() {
+        return nodeMeters;
     }
 
     /** @return the application's configuration, its files read once */

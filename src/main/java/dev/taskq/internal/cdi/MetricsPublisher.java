@@ -6,6 +6,7 @@ import dev.taskq.internal.metrics.MeterBinding;
 import dev.taskq.internal.metrics.MicroProfileMeters;
 import dev.taskq.internal.metrics.MicrometerMeters;
 import dev.taskq.internal.metrics.StatsSnapshot;
+import dev.taskq.internal.metrics.WorkerGauges;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Publishes TaskQ's meters through each metrics library the server offers the application: MicroProfile Metrics
  * (Payara) and Micrometer (WildFly with its micrometer subsystem). Counters and timers hear this node's attempts as
- * they end; gauges read a snapshot of {@link QueueStats} that this publisher refreshes every {@link #REFRESH} on
- * the managed scheduler, so a scrape never waits for the database. Where no library is offered, nothing runs.
+ * they end; the queues' gauges read a snapshot of {@link QueueStats} that this publisher refreshes every
+ * {@link #REFRESH} on the managed scheduler, so a scrape never waits for the database; the worker's gauges read the
+ * worker. Where no library is offered, nothing runs.
  */
 final class MetricsPublisher {
 
@@ -62,6 +64,11 @@ final class MetricsPublisher {
                     bindings.stream().map(binding -> binding.getClass().getSimpleName()).toList(), REFRESH);
         }
         return publisher;
+    }
+
+    /** Adds the gauges of this node's worker, once it has started. */
+    void addWorker(WorkerGauges worker) {
+        bindings.forEach(binding -> binding.addWorkerGauges(worker));
     }
 
     /** Stops refreshing and removes TaskQ's meters, as the application stops. */

@@ -5,6 +5,7 @@ import dev.taskq.internal.DepthSampler;
 import dev.taskq.internal.SchemaMigration;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.internal.metrics.WorkerGauges;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +37,7 @@ public class WorkerLifecycle {
     JtaTransactions transactions;
 
     private Worker worker;
+    private WorkerGauges workerGauges;
     private ExecutorService ownLoopPool;
     private MetricsPublisher metrics;
     private ScheduledFuture<?> depthSampling;
@@ -60,11 +62,18 @@ public class WorkerLifecycle {
         }
         worker = engine.engine().worker(loopExecutor(server.executor(), settings.threads()), scheduler);
         worker.start();
+        workerGauges = WorkerGauges.of(engine.engine().running(), worker);
+        metrics.addWorker(workerGauges);
     }
 
     /** @return the running worker, if this node runs one */
     public java.util.Optional<Worker> worker() {
         return java.util.Optional.ofNullable(worker);
+    }
+
+    /** @return what the worker's gauges read, if this node runs a worker */
+    public java.util.Optional<WorkerGauges> workerGauges() {
+        return java.util.Optional.ofNullable(workerGauges);
     }
 
     /** Called when the web application stops, while its beans and data sources are there for finishing tasks. */

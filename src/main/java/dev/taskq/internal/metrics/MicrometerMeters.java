@@ -1,6 +1,6 @@
 package dev.taskq.internal.metrics;
 
-import static dev.taskq.internal.metrics.MeterNames.*;
+import static dev.taskq.internal.metrics.TaskQMeter.*;
 
 import dev.taskq.TaskGroup;
 import dev.taskq.internal.ClaimedTask;
@@ -17,12 +17,14 @@ import java.util.Optional;
  * its Prometheus context). Loaded only where the server offers the API.
  *
  * <p>Meters are registered through the registry's own methods, never a meter builder's {@code register}: WildFly's
- * per-deployment registry forwards only those to the registry it exports, and refuses {@code config()}.
+ * per-deployment registry forwards only those to the registry it exports, and refuses {@code config()}. So they
+ * carry no description.
  */
 public final class MicrometerMeters implements MeterBinding {
 
     private final MeterRegistry registry;
     private final StatsSnapshot snapshot;
+    private WorkerGauges worker; // held here: Micrometer's gauges keep only a weak reference
 
     /**
      * @return the binding to the application's {@code MeterRegistry} bean, if CDI has one; call only where the API
@@ -41,24 +43,33 @@ public final class MicrometerMeters implements MeterBinding {
     @Override
     public void addGauges(String queue) {
         for (TaskGroup group : TaskGroup.values()) {
-            registry.gauge(TASKS, Tags.of(QUEUE, queue, GROUP, tag(group)), snapshot, s -> s.tasks(queue, group));
+            registry.gauge(TASKS.meterName(), Tags.of(Labels.QUEUE, queue, Labels.GROUP, Labels.of(group)), snapshot,
+                    s -> s.tasks(queue, group));
         }
-        registry.gauge(OLDEST_PENDING, Tags.of(QUEUE, queue), snapshot, s -> s.oldestPendingSeconds(queue));
-        registry.gauge(PAUSED, Tags.of(QUEUE, queue), snapshot, s -> s.paused(queue));
+        registry.gauge(OLDEST_PENDING.meterName(), Tags.of(Labels.QUEUE, queue), snapshot,
+                s -> s.oldestPendingSeconds(queue));
+        registry.gauge(QUEUE_PAUSED.meterName(), Tags.of(Labels.QUEUE, queue), snapshot, s -> s.paused(queue));
+    }
+
+    @Override
+    public void addWorkerGauges(WorkerGauges worker) {
+        this.worker = worker;
+        registry.gauge(RUNNING_TASKS.meterName(), Tags.empty(), worker, WorkerGauges::runningTasks);
+        registry.gauge(HEARTBEAT.meterName(), Tags.empty(), worker, WorkerGauges::heartbeatSeconds);
     }
 
     @Override
     public void started(ClaimedTask task, Duration sinceDue, Duration sinceClaim) {
-        Tags queue = Tags.of(QUEUE, task.queue());
-        registry.timer(START_DELAY, queue).record(sinceDue);
-        registry.timer(CLAIM_WAIT, queue).record(sinceClaim);
+        Tags queue = Tags.of(Labels.QUEUE, task.queue());
+        registry.timer(START_DELAY.meterName(), queue).record(sinceDue);
+        registry.timer(CLAIM_WAIT.meterName(), queue).record(sinceClaim);
     }
 
     @Override
     public void finished(ClaimedTask task, TaskRunner.Outcome outcome, Duration took) {
-        Tags queueAndTask = Tags.of(QUEUE, task.queue(), TASK, task.name());
-        registry.counter(ATTEMPTS, queueAndTask.and(OUTCOME, tag(outcome))).increment();
-        registry.timer(ATTEMPT_DURATION, queueAndTask).record(took);
+        Tags queueAndTask = Tags.of(Labels.QUEUE, task.queue(), Labels.TASK, task.name());
+        registry.counter(ATTEMPTS.meterName(), queueAndTask.and(Labels.OUTCOME, Labels.of(outcome))).increment();
+        registry.timer(ATTEMPT_DURATION.meterName(), queueAndTask).record(took);
     }
 
     @Override

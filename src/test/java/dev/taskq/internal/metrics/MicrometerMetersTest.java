@@ -66,16 +66,17 @@ class MicrometerMetersTest {
         assertEquals(Outcome.SUCCEEDED, runOne());
         assertEquals(Outcome.FAILED, runOne());
 
-        assertEquals(2.0, registry.get(MeterNames.ATTEMPTS).tags("queue", h.queue, "task", "metered", "outcome",
-                "succeeded").counter().count());
-        assertEquals(1.0, registry.get(MeterNames.ATTEMPTS).tags("queue", h.queue, "task", "metered", "outcome",
-                "failed").counter().count());
-        assertEquals(3, registry.get(MeterNames.ATTEMPT_DURATION).tags("queue", h.queue, "task", "metered").timer()
-                .count());
-        assertEquals(3, registry.get(MeterNames.START_DELAY).tags("queue", h.queue).timer().count());
-        assertEquals(3.0, registry.get(MeterNames.START_DELAY).tags("queue", h.queue).timer()
+        String attempts = TaskQMeter.ATTEMPTS.meterName();
+        assertEquals(2.0, registry.get(attempts).tags("queue", h.queue, "task", "metered", "outcome", "succeeded")
+                .counter().count());
+        assertEquals(1.0, registry.get(attempts).tags("queue", h.queue, "task", "metered", "outcome", "failed")
+                .counter().count());
+        assertEquals(3, registry.get(TaskQMeter.ATTEMPT_DURATION.meterName()).tags("queue", h.queue, "task",
+                "metered").timer().count());
+        assertEquals(3, registry.get(TaskQMeter.START_DELAY.meterName()).tags("queue", h.queue).timer().count());
+        assertEquals(3.0, registry.get(TaskQMeter.START_DELAY.meterName()).tags("queue", h.queue).timer()
                 .max(java.util.concurrent.TimeUnit.SECONDS));
-        assertEquals(3, registry.get(MeterNames.CLAIM_WAIT).tags("queue", h.queue).timer().count());
+        assertEquals(3, registry.get(TaskQMeter.CLAIM_WAIT.meterName()).tags("queue", h.queue).timer().count());
     }
 
     @Test
@@ -91,8 +92,8 @@ class MicrometerMetersTest {
         assertEquals(1.0, gauge("pending"));
         assertEquals(1.0, gauge("future"));
         assertEquals(0.0, gauge("active"));
-        assertEquals(12.0, registry.get(MeterNames.OLDEST_PENDING).tags("queue", h.queue).gauge().value());
-        assertEquals(0.0, registry.get(MeterNames.PAUSED).tags("queue", h.queue).gauge().value());
+        assertEquals(12.0, registry.get(TaskQMeter.OLDEST_PENDING.meterName()).tags("queue", h.queue).gauge().value());
+        assertEquals(0.0, registry.get(TaskQMeter.QUEUE_PAUSED.meterName()).tags("queue", h.queue).gauge().value());
 
         assertEquals(Outcome.SUCCEEDED, runOne());
         assertEquals(1.0, gauge("pending"), "a gauge shows the snapshot, not the table: no scrape reads the database");
@@ -107,7 +108,7 @@ class MicrometerMetersTest {
         h.tasks().enqueue(Metered.class, new Ref("later"), h.options().withDelay(Duration.ofHours(1)));
         snapshot.refresh().queues().forEach(queue -> meters.addGauges(queue.name()));
         assertEquals(1.0, gauge("future"));
-        assertEquals(1.0, registry.get(MeterNames.ATTEMPTS).tags("queue", h.queue).counter().count());
+        assertEquals(1.0, registry.get(TaskQMeter.ATTEMPTS.meterName()).tags("queue", h.queue).counter().count());
 
         meters.close();
 
@@ -116,6 +117,6 @@ class MicrometerMetersTest {
     }
 
     private double gauge(String group) {
-        return registry.get(MeterNames.TASKS).tags("queue", h.queue, "group", group).gauge().value();
+        return registry.get(TaskQMeter.TASKS.meterName()).tags("queue", h.queue, "group", group).gauge().value();
     }
 }
