@@ -185,10 +185,14 @@ public final class Benchmark {
         Worker worker = engine.worker(pool, scheduler);
         worker.start();
         TaskOptions pickup = TaskOptions.defaults().withQueue(PICKUP_QUEUE);
+        // Each enqueue at a random moment 50-150 ms after the previous task completed, when the loops wait for work,
+        // so that enqueues fall anywhere in the poll interval.
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
         double[] delays = new double[PICKUPS];
         try {
             for (int i = 0; i < PICKUPS; i++) {
-                engine.queue().enqueue(Pickup.class, System.nanoTime(), pickup); // commits before it returns
+                pacer.schedule(() -> engine.queue().enqueue(Pickup.class, System.nanoTime(), pickup), // commits
+                        50 + ThreadLocalRandom.current().nextInt(100), TimeUnit.MILLISECONDS).get();
                 Long delay = Pickup.DELAYS.poll(1, TimeUnit.MINUTES);
                 if (delay == null) {
                     throw new IllegalStateException("pickup " + i + " did not start within a minute");
@@ -200,14 +204,14 @@ public final class Benchmark {
             worker.stop();
             pool.shutdownNow();
             scheduler.shutdownNow();
+            pacer.shutdownNow();
         }
         return delays;
     }
 
     /**
-     * Waits until the queue's task has completed, then a little more, so that the next enqueue meets loops that
-     * wait for work (not one that is about to claim again after its task); the pause is random so that enqueues
-     * fall anywhere in the poll interval.
+     * Waits until the queue's task has completed, so that the next enqueue meets loops that wait for work, not one
+     * that is about to claim again after its task.
      */
     private void awaitIdle(String queue) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -226,7 +230,6 @@ public final class Benchmark {
                 Thread.onSpinWait();
             }
         }
-        Thread.sleep(50 + ThreadLocalRandom.current().nextInt(100));
     }
 
     private void reset() throws SQLException {
