@@ -26,6 +26,7 @@ final class DefaultTaskQueue implements TaskQueue {
     private final Transactions transactions;
     private final Clock clock;
     private final Consumer<TaskEnqueued> enqueued;
+    private final Runnable wakeWorkers;
 
     /**
      * @param handlers     the application's handlers
@@ -34,15 +35,17 @@ final class DefaultTaskQueue implements TaskQueue {
      * @param transactions joins the caller's transaction
      * @param clock        the time tasks are created and delays count from
      * @param enqueued     told of every task written, inside the transaction that writes it
+     * @param wakeWorkers   wakes this node's workers; run after the commit of a transaction that enqueued a due task
      */
-    public DefaultTaskQueue(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
-            Clock clock, Consumer<TaskEnqueued> enqueued) {
+    DefaultTaskQueue(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
+            Clock clock, Consumer<TaskEnqueued> enqueued, Runnable wakeWorkers) {
         this.handlers = handlers;
         this.codec = codec;
         this.store = store;
         this.transactions = transactions;
         this.clock = clock;
         this.enqueued = enqueued;
+        this.wakeWorkers = wakeWorkers;
     }
 
     @Override
@@ -94,6 +97,9 @@ final class DefaultTaskQueue implements TaskQueue {
     }
 
     private long announce(Task task, long id) {
+        if (!task.getEta().isAfter(clock.instant())) {
+            transactions.afterCommit(wakeWorkers); // once per transaction: the same action each time
+        }
         enqueued.accept(new TaskEnqueued(id, task.getName(), task.getQueue(), task.getArgs(), task.getPriority(),
                 task.getEta(), task.getMaxAttempts(), task.getUniqueKey()));
         return id;

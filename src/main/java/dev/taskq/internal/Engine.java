@@ -4,7 +4,9 @@ import dev.taskq.TaskAdmin;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskQueue;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -28,12 +30,14 @@ public final class Engine {
     private final Throughput throughput;
     private final DepthSampler depthSampler;
     private final RunListeners listeners = new RunListeners();
+    /** This node's workers, woken when an enqueue of a due task commits on this node. */
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
 
     private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
             Clock clock, RandomGenerator random, Consumer<TaskEnqueued> enqueued) {
         TaskStore store = new TaskStore();
         this.settings = settings;
-        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued);
+        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::wakeWorkers);
         this.claimer = new Claimer(store, transactions, running, settings, clock);
         this.throughput = new Throughput(clock);
         listeners.add(throughput);
@@ -90,9 +94,19 @@ public final class Engine {
         return admin;
     }
 
-    /** @return a new worker running on these executors, not yet started */
+    /**
+     * @return a new worker running on these executors, not yet started; woken whenever an enqueue of a due task
+     *         commits through this engine's queue
+     */
     public Worker worker(ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
-        return new Worker(settings, claimer, runner, heartbeat, rescuer, pruner, loopExecutor, scheduler);
+        Worker worker = new Worker(settings, claimer, runner, heartbeat, rescuer, pruner, loopExecutor, scheduler);
+        workers.add(worker);
+        return worker;
+    }
+
+    private void wakeWorkers() {
+        workers.removeIf(Worker::isStopping);
+        workers.forEach(Worker::wakeUp);
     }
 
     /** @return the claimer, for driving the engine step by step */

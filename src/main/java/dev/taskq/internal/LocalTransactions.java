@@ -3,6 +3,8 @@ package dev.taskq.internal;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -14,7 +16,11 @@ import java.util.function.Supplier;
 public final class LocalTransactions implements Transactions {
 
     private final EntityManagerFactory entityManagerFactory;
-    private final ThreadLocal<EntityManager> current = new ThreadLocal<>();
+    private final ThreadLocal<Transaction> current = new ThreadLocal<>();
+
+    /** A transaction on this thread: its entity manager, and what to run once it has committed. */
+    private record Transaction(EntityManager entityManager, Set<Runnable> afterCommit) {
+    }
 
     /** @param entityManagerFactory a resource-local persistence unit that holds {@link dev.taskq.Task} */
     public LocalTransactions(EntityManagerFactory entityManagerFactory) {
@@ -26,32 +32,33 @@ public final class LocalTransactions implements Transactions {
      * @throws IllegalStateException if none runs
      */
     public EntityManager currentEntityManager() {
-        EntityManager entityManager = current.get();
-        if (entityManager == null) {
+        Transaction transaction = current.get();
+        if (transaction == null) {
             throw new IllegalStateException("No TaskQ transaction runs on this thread: call this from work "
                     + "given to required() or requiresNew(), or from a handler.");
         }
-        return entityManager;
+        return transaction.entityManager();
     }
 
     @Override
     public <T> T required(Function<EntityManager, T> work) {
-        EntityManager joined = current.get();
-        return joined != null ? work.apply(joined) : requiresNew(work);
+        Transaction joined = current.get();
+        return joined != null ? work.apply(joined.entityManager()) : requiresNew(work);
     }
 
     @Override
     public <T> T requiresNew(Function<EntityManager, T> work) {
-        EntityManager suspended = current.get();
+        Transaction suspended = current.get();
         EntityManager entityManager = entityManagerFactory.createEntityManager();
-        current.set(entityManager);
+        Transaction mine = new Transaction(entityManager, new LinkedHashSet<>());
+        current.set(mine);
+        T result;
         try {
             EntityTransaction transaction = entityManager.getTransaction();
             transaction.begin();
             try {
-                T result = work.apply(entityManager);
+                result = work.apply(entityManager);
                 transaction.commit();
-                return result;
             } catch (RuntimeException | Error e) {
                 if (transaction.isActive()) {
                     transaction.rollback();
@@ -62,11 +69,23 @@ public final class LocalTransactions implements Transactions {
             entityManager.close();
             restore(suspended);
         }
+        mine.afterCommit().forEach(Runnable::run);
+        return result;
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        Transaction transaction = current.get();
+        if (transaction == null) {
+            action.run();
+        } else {
+            transaction.afterCommit().add(action);
+        }
     }
 
     @Override
     public <T> T notSupported(Supplier<T> work) {
-        EntityManager suspended = current.get();
+        Transaction suspended = current.get();
         current.remove();
         try {
             return work.get();
@@ -75,7 +94,7 @@ public final class LocalTransactions implements Transactions {
         }
     }
 
-    private void restore(EntityManager suspended) {
+    private void restore(Transaction suspended) {
         if (suspended == null) {
             current.remove();
         } else {

@@ -46,6 +46,17 @@ public interface Transactions {
     }
 
     /**
+     * Runs {@code action} once the transaction running on this thread has committed, never if it rolls back; at once
+     * if no transaction runs. The same action registered twice in one transaction runs once. Implementations that
+     * cannot see the commit do nothing: the action is an optimisation (waking this node's worker), never needed for
+     * correctness.
+     *
+     * @param action what to do after the commit, quickly and without failing
+     */
+    default void afterCommit(Runnable action) {
+    }
+
+    /**
      * Runs {@code work} outside any transaction.
      *
      * @param work what to do

@@ -10,7 +10,9 @@ import jakarta.transaction.HeuristicRollbackException;
 import jakarta.transaction.NotSupportedException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import jakarta.transaction.UserTransaction;
@@ -31,6 +33,8 @@ public class JtaTransactions implements Transactions {
     @Inject
     @TaskQ
     EntityManager entityManager;
+
+    private volatile TransactionSynchronizationRegistry synchronizations;
 
     @Override
     @Transactional(TxType.REQUIRED)
@@ -87,6 +91,48 @@ public class JtaTransactions implements Transactions {
         } finally {
             resetTimeout(transaction);
         }
+    }
+
+    /**
+     * After the caller's JTA transaction commits, through an interposed synchronization; once per transaction and
+     * action (the registry's resources remember it). Where the registry cannot be found, nothing: polling remains.
+     */
+    @Override
+    public void afterCommit(Runnable action) {
+        TransactionSynchronizationRegistry registry = synchronizations();
+        if (registry == null) {
+            return;
+        }
+        int status = registry.getTransactionStatus();
+        if (status == Status.STATUS_NO_TRANSACTION) {
+            action.run();
+        } else if (status == Status.STATUS_ACTIVE && registry.getResource(action) == null) {
+            registry.putResource(action, Boolean.TRUE);
+            registry.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int outcome) {
+                    if (outcome == Status.STATUS_COMMITTED) {
+                        action.run();
+                    }
+                }
+            });
+        }
+    }
+
+    private TransactionSynchronizationRegistry synchronizations() {
+        if (synchronizations == null) {
+            try {
+                synchronizations = (TransactionSynchronizationRegistry) new InitialContext()
+                        .lookup("java:comp/TransactionSynchronizationRegistry");
+            } catch (NamingException | ClassCastException e) {
+                return null; // Java SE without JNDI: no wake-up at commit, the worker polls
+            }
+        }
+        return synchronizations;
     }
 
     private static IllegalStateException timedOut(Duration timeout, Exception cause) {
