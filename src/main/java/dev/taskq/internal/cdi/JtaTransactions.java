@@ -2,6 +2,7 @@ package dev.taskq.internal.cdi;
 
 import dev.taskq.TaskQ;
 import dev.taskq.internal.Transactions;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -34,7 +35,9 @@ public class JtaTransactions implements Transactions {
     @TaskQ
     EntityManager entityManager;
 
-    private volatile TransactionSynchronizationRegistry synchronizations;
+    /** The server's registry; none in Java SE without resource injection, where the worker polls instead. */
+    @Resource
+    TransactionSynchronizationRegistry synchronizations;
 
     @Override
     @Transactional(TxType.REQUIRED)
@@ -95,11 +98,11 @@ public class JtaTransactions implements Transactions {
 
     /**
      * After the caller's JTA transaction commits, through an interposed synchronization; once per transaction and
-     * action (the registry's resources remember it). Where the registry cannot be found, nothing: polling remains.
+     * action (the registry's resources remember it). Without a registry, nothing: polling remains.
      */
     @Override
     public void afterCommit(Runnable action) {
-        TransactionSynchronizationRegistry registry = synchronizations();
+        TransactionSynchronizationRegistry registry = synchronizations;
         if (registry == null) {
             return;
         }
@@ -121,18 +124,6 @@ public class JtaTransactions implements Transactions {
                 }
             });
         }
-    }
-
-    private TransactionSynchronizationRegistry synchronizations() {
-        if (synchronizations == null) {
-            try {
-                synchronizations = (TransactionSynchronizationRegistry) new InitialContext()
-                        .lookup("java:comp/TransactionSynchronizationRegistry");
-            } catch (NamingException | ClassCastException e) {
-                return null; // Java SE without JNDI: no wake-up at commit, the worker polls
-            }
-        }
-        return synchronizations;
     }
 
     private static IllegalStateException timedOut(Duration timeout, Exception cause) {
