@@ -1,6 +1,5 @@
 package dev.taskq.internal.cdi;
 
-import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.TaskEnqueued;
 import dev.taskq.internal.WorkerSettings;
@@ -58,11 +57,6 @@ public class CdiEngine {
     /** @return this node's counters and timers since it started, for the admin resource's Prometheus text */
     public NodeMeters nodeMeters() {
         return nodeMeters;
-    }
-
-    /** @return the application's configuration, its files read once */
-    public ConfigReader config() {
-        return taskq.config();
     }
 
     /** @return the settings it was built with */
