@@ -36,7 +36,7 @@ public record QueueStats(Instant at, List<Queue> queues, Map<String, Long> runni
      * @param failed     attempts that failed (retried or for good)
      * @param started    tasks started
      * @param sinceDue   how long the started tasks had been due before they started: the queue's latency
-     * @param sinceClaim how long they had waited in this node's claimed batch: too long means a batch too large
+     * @param sinceClaim how long they had waited in this node's prefetch for a free loop: too long means a prefetch too large
      * @param mostDue    the most tasks, over all queues, that this node saw due and waiting in the minute (sampled
      *                   every 10 s), or {@code null} where it took no sample
      */

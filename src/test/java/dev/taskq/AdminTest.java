@@ -46,7 +46,7 @@ class AdminTest {
 
     @BeforeEach
     void start() {
-        engine = h.startWith(settings -> settings.with(WorkerSettings.BATCH_SIZE, "1"), new Job());
+        engine = h.startWith(settings -> settings.with(WorkerSettings.THREADS, "1").with(WorkerSettings.PREFETCH, "0"), new Job());
         admin = engine.admin();
     }
 

@@ -239,8 +239,8 @@ class BadInputTest {
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.THREADS, "0")).getMessage());
         assertMessage("taskq.worker.threads must be a whole number, but was 'four'.", assertThrows(
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.THREADS, "four")).getMessage());
-        assertMessage("taskq.worker.batch-size must be between 1 and 1000, but was 5000.", assertThrows(
-                TaskQueueException.class, () -> defaults.with(WorkerSettings.BATCH_SIZE, "5000")).getMessage());
+        assertMessage("taskq.worker.prefetch must be between 0 and 1000, but was 5000.", assertThrows(
+                TaskQueueException.class, () -> defaults.with(WorkerSettings.PREFETCH, "5000")).getMessage());
         assertMessage("taskq.worker.poll-interval must be a duration such as 500ms, 2s, 5m, 1h, 7d or "
                 + "PT1.5S, but was 'soon'.", assertThrows(TaskQueueException.class,
                 () -> defaults.with(WorkerSettings.POLL_INTERVAL, "soon")).getMessage());

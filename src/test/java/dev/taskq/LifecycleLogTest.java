@@ -67,7 +67,7 @@ class LifecycleLogTest {
         levelBefore = taskq.getLevel();
         taskq.setLevel(Level.ALL);
         taskq.addHandler(capture);
-        engine = h.startWith(settings -> settings.with(WorkerSettings.BATCH_SIZE, "1")
+        engine = h.startWith(settings -> settings.with(WorkerSettings.THREADS, "1").with(WorkerSettings.PREFETCH, "0")
                 .with(WorkerSettings.DIRTY_POLICY, "keep"), new Logged());
     }
 

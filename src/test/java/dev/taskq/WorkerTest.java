@@ -56,7 +56,7 @@ class WorkerTest {
 
     @Test
     void eightLoopsRunTenThousandTasksEachExactlyOnceAtomicallyWithItsLedgerRow() {
-        h.startWith(settings -> settings.with(WorkerSettings.THREADS, "8").with(WorkerSettings.BATCH_SIZE, "20"),
+        h.startWith(settings -> settings.with(WorkerSettings.THREADS, "8").with(WorkerSettings.PREFETCH, "20"),
                 new LedgerHandler(h));
         List<String> refs = IntStream.range(0, 10_000).mapToObj(i -> "task-" + i).toList();
         for (int from = 0; from < refs.size(); from += 1_000) {
@@ -75,7 +75,7 @@ class WorkerTest {
     @Test
     void aGracefulStopLetsTheRunningTaskFinishAndGivesBackTheUnstartedOnes() throws Exception {
         GatedHandler handler = new GatedHandler(h);
-        h.startWith(settings -> settings.with(WorkerSettings.THREADS, "1").with(WorkerSettings.BATCH_SIZE, "5")
+        h.startWith(settings -> settings.with(WorkerSettings.THREADS, "1").with(WorkerSettings.PREFETCH, "5")
                 .with(WorkerSettings.SHUTDOWN_GRACE, "30s"), handler);
         List<Long> ids = h.tasks().enqueueAll(GatedHandler.class, List.of(new Ref("a"), new Ref("b"),
                 new Ref("c")), h.options());

@@ -1,10 +1,20 @@
 package dev.taskq.internal;
 
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 
-/** Claims due tasks for this node, one batch per transaction, and gives back the ones it will not run. */
+/**
+ * Claims due tasks for this node, one claim per transaction, and gives back the ones it will not run.
+ *
+ * <p>Each claim is named by its instant, which this claimer makes unique (strictly increasing, at the microsecond
+ * PostgreSQL keeps) and writes as the rows' {@code started_at}. A claim whose commit the database may or may not
+ * have made (the connection broke meanwhile) can so be undone exactly once the database answers, by
+ * {@link #undo}: those rows were never handed to a loop.
+ */
 public final class Claimer {
 
     private final TaskStore store;
@@ -12,6 +22,7 @@ public final class Claimer {
     private final RunningTasks running;
     private final WorkerSettings settings;
     private final Clock clock;
+    private Instant lastClaim = Instant.EPOCH;
 
     Claimer(TaskStore store, Transactions transactions, RunningTasks running, WorkerSettings settings, Clock clock) {
         this.store = store;
@@ -22,16 +33,33 @@ public final class Claimer {
     }
 
     /**
-     * @return the tasks claimed from the node's queues that are not paused, at most one batch; they are RUNNING
-     *         on this node once this returns
+     * @return as {@link #claim(int, Instant)} with the most one claim of this node ever takes: a task for every
+     *         loop, plus the prefetch
      */
     public List<ClaimedTask> runOnce() {
+        return claim(settings.threads() + settings.prefetch(), nextClaimInstant());
+    }
+
+    /** @return an instant that names one claim: never the same twice on this claimer */
+    synchronized Instant nextClaimInstant() {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        lastClaim = now.isAfter(lastClaim) ? now : lastClaim.plus(1, ChronoUnit.MICROS);
+        return lastClaim;
+    }
+
+    /**
+     * @param limit    the most tasks to claim
+     * @param claimAt  the claim's instant, from {@link #nextClaimInstant()}
+     * @return the tasks claimed from the node's queues that are not paused; they are RUNNING on this node once this
+     *         returns
+     */
+    List<ClaimedTask> claim(int limit, Instant claimAt) {
         List<ClaimedTask> claimed = transactions.requiresNew(em -> {
             Set<String> paused = AdminStore.pausedQueues(em);
             List<String> queues = paused.isEmpty() ? settings.queues()
                     : settings.queues().stream().filter(queue -> !paused.contains(queue)).toList();
             return queues.isEmpty() ? List.<ClaimedTask>of()
-                    : store.claimDue(em, queues, clock.instant(), settings.batchSize(), settings.nodeId());
+                    : store.claimDue(em, queues, claimAt, limit, settings.nodeId());
         });
         claimed.forEach(running::add);
         return claimed;
@@ -39,10 +67,27 @@ public final class Claimer {
 
     /** Gives back claimed tasks that never started: PENDING again, their attempt not counted. */
     public void release(List<ClaimedTask> unstarted) {
-        try {
-            transactions.requiresNew(em -> unstarted.stream().filter(task -> store.release(em, task)).count());
-        } finally {
-            unstarted.forEach(running::remove);
-        }
+        transactions.requiresNew(em -> release(em, unstarted));
+        forget(unstarted);
+    }
+
+    /** As {@link #release(List)}, in the transaction of {@code em}; the caller then {@linkplain #forget forgets} them. */
+    long release(EntityManager em, List<ClaimedTask> unstarted) {
+        return unstarted.stream().filter(task -> store.release(em, task)).count();
+    }
+
+    /** Stops keeping {@code tasks} alive: they were given back, or are left to the dirty policy. */
+    void forget(List<ClaimedTask> tasks) {
+        tasks.forEach(running::remove);
+    }
+
+    /**
+     * Undoes the claim made at {@code claimAt}, in the transaction of {@code em}, if its commit happened after all:
+     * its tasks become PENDING again, their attempt not counted.
+     *
+     * @return how many tasks it gave back
+     */
+    int undo(EntityManager em, Instant claimAt) {
+        return store.releaseClaim(em, settings.nodeId(), claimAt);
     }
 }

@@ -26,6 +26,7 @@ public final class Engine {
     private final Rescuer rescuer;
     private final Pruner pruner;
     private final RunningTasks running = new RunningTasks();
+    private final DatabaseLink link;
     private final TaskAdmin admin;
     private final Throughput throughput;
     private final DepthSampler depthSampler;
@@ -38,12 +39,13 @@ public final class Engine {
         TaskStore store = new TaskStore();
         this.settings = settings;
         this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::wakeWorkers);
+        this.link = new DatabaseLink(transactions);
         this.claimer = new Claimer(store, transactions, running, settings, clock);
         this.throughput = new Throughput(clock);
         listeners.add(throughput);
         this.depthSampler = new DepthSampler(store, transactions, throughput, clock);
-        this.runner = new TaskRunner(handlers, codec, store, transactions, running, settings.keepSucceeded(), clock,
-                random, listeners);
+        this.runner = new TaskRunner(handlers, codec, store, transactions, link, running, settings.keepSucceeded(),
+                clock, random, listeners);
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(store, transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);
@@ -99,7 +101,8 @@ public final class Engine {
      *         commits through this engine's queue
      */
     public Worker worker(ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
-        Worker worker = new Worker(settings, claimer, runner, heartbeat, rescuer, pruner, loopExecutor, scheduler);
+        Worker worker = new Worker(settings, claimer, link, runner, heartbeat, rescuer, pruner, loopExecutor,
+                scheduler);
         workers.add(worker);
         return worker;
     }

@@ -15,7 +15,7 @@ public interface RunListener {
      *
      * @param task       the claimed task
      * @param sinceDue   how long it had been due (its ETA passed) before it started
-     * @param sinceClaim how long it had waited in this node's claimed batch before it started
+     * @param sinceClaim how long it had waited in this node's prefetch before it started
      */
     void started(ClaimedTask task, Duration sinceDue, Duration sinceClaim);
 

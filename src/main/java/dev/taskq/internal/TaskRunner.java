@@ -13,6 +13,10 @@ import java.util.random.RandomGenerator;
  * commits in that same transaction, so the handler's database work and the completion are atomic; if the
  * attempt no longer owns the row (it was rescued meanwhile), the whole transaction rolls back. A failure rolls
  * the handler's work back and a new transaction records the attempt: PENDING again after a back-off, or FAILED.
+ *
+ * <p>An outcome the database cannot take right now (it does not answer) is retried until it does, the task kept
+ * alive by the heartbeat meanwhile, so an outage costs no task; only the worker's stop, past its grace period, ends
+ * the retries and leaves the task to the dirty policy.
  */
 public final class TaskRunner {
 
@@ -36,6 +40,7 @@ public final class TaskRunner {
     private final ArgsCodec codec;
     private final TaskStore store;
     private final Transactions transactions;
+    private final DatabaseLink link;
     private final RunningTasks running;
     private final boolean keepSucceeded;
     private final Clock clock;
@@ -44,11 +49,13 @@ public final class TaskRunner {
     private volatile boolean abandoning;
 
     TaskRunner(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
-            RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random, RunListener listener) {
+            DatabaseLink link, RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random,
+            RunListener listener) {
         this.handlers = handlers;
         this.codec = codec;
         this.store = store;
         this.transactions = transactions;
+        this.link = link;
         this.running = running;
         this.keepSucceeded = keepSucceeded;
         this.clock = clock;
@@ -121,8 +128,9 @@ public final class TaskRunner {
                 }
             } else {
                 String result = resultToKeep(handler, transactions.notSupported(() -> invoke(handler, args)));
-                if (!transactions.requiresNew(em -> store.markSucceeded(em, task, clock.instant(), keepSucceeded,
-                        result))) {
+                Instant finished = clock.instant();
+                if (!link.untilAnswered(em -> store.markSucceeded(em, task, finished, keepSucceeded, result),
+                        () -> abandoning)) {
                     throw new LeaseLost();
                 }
             }
@@ -135,8 +143,17 @@ public final class TaskRunner {
         } catch (HandlerFailure e) {
             return afterFailure(task, handler, e.getCause());
         } catch (RuntimeException e) {
+            if (!handler.transactional() && ConnectionLoss.is(e)) {
+                return abandon(task, e); // the completion of work done outside a transaction: the stop gave up on it
+            }
             return afterFailure(task, handler, e); // the handler's work failed to commit
         }
+    }
+
+    private Outcome abandon(ClaimedTask task, RuntimeException e) {
+        LOG.log(Level.WARNING, () -> "Task " + TaskRef.of(task) + " succeeded, but the database did not answer "
+                + "before the worker's stop ended its grace period: it is left RUNNING for the dirty policy", e);
+        return Outcome.ABANDONED;
     }
 
     private static Object invoke(HandlerBinding handler, Object args) {
@@ -193,7 +210,8 @@ public final class TaskRunner {
 
     private Outcome record(ClaimedTask task, String error, Instant retryAt, Instant now) {
         try {
-            boolean owned = transactions.requiresNew(em -> store.recordFailure(em, task, error, retryAt, now));
+            boolean owned = link.untilAnswered(em -> store.recordFailure(em, task, error, retryAt, now),
+                    () -> abandoning);
             return !owned ? Outcome.LOST : retryAt != null ? Outcome.RETRYING : Outcome.FAILED;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, () -> "Could not record the failure of task " + TaskRef.of(task)

@@ -196,6 +196,22 @@ final class TaskStore {
     }
 
     /**
+     * Gives back the tasks of one claim of {@code node}, named by its instant (see {@link Claimer}): PENDING again,
+     * and the attempt that never started is not counted.
+     *
+     * @return how many tasks it gave back
+     */
+    public int releaseClaim(EntityManager em, String node, Instant claimedAt) {
+        return em.createNativeQuery("""
+                        update taskq_task set state = 'PENDING', attempt = attempt - 1, started_at = null,
+                                              alive_at = null, worker = null
+                        where state = 'RUNNING' and worker = :node and started_at = cast(:claimedAt as timestamptz)""")
+                .setParameter("node", node)
+                .setParameter("claimedAt", utc(claimedAt))
+                .executeUpdate();
+    }
+
+    /**
      * The heartbeat: one statement refreshes {@code alive_at} of every (task, attempt) this node runs. Native
      * SQL because JPQL cannot join against a list of pairs; the pairs travel as two array literals.
      *

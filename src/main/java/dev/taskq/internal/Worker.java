@@ -11,13 +11,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node's worker: N claim-and-run loops on one executor, the heartbeat, the rescuer and the pruner on a scheduler. The
- * executors belong to the caller (in a server, the managed ones), so the worker cancels what it submitted and
- * never shuts an executor down.
+ * A node's worker: N loops on one executor, each running the tasks its {@link Dispatcher} hands it, and the
+ * heartbeat, the rescuer and the pruner on a scheduler. The executors belong to the caller (in a server, the
+ * managed ones), so the worker cancels what it submitted and never shuts an executor down.
  *
- * <p>{@link #stop()} is graceful: loops stop claiming and give back claimed tasks they have not started;
- * running tasks get the shutdown grace period to finish, keeping their heartbeat; then they are interrupted and
- * left RUNNING, for the dirty policy to judge. Nothing is lost.
+ * <p>{@link #stop()} is graceful: nothing more is handed out, and claimed tasks that never started are given back;
+ * running tasks get the shutdown grace period to finish (and to record their outcome, should the database be away),
+ * keeping their heartbeat; then they are interrupted and left RUNNING, for the dirty policy to judge. Nothing is
+ * lost.
  */
 public final class Worker {
 
@@ -26,14 +27,14 @@ public final class Worker {
     private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
     private final WorkerSettings settings;
-    private final Claimer claimer;
+    private final Dispatcher dispatcher;
+    private final DatabaseLink link;
     private final TaskRunner runner;
     private final Heartbeat heartbeat;
     private final Rescuer rescuer;
     private final Pruner pruner;
     private final ExecutorService loopExecutor;
     private final ScheduledExecutorService scheduler;
-    private final WakeUp wakeUp = new WakeUp();
     private final List<Future<?>> submitted = new ArrayList<>();
     private CountDownLatch loopsEnded;
     private final java.util.concurrent.atomic.AtomicInteger loopsRunning = new java.util.concurrent.atomic.AtomicInteger();
@@ -41,10 +42,11 @@ public final class Worker {
     private volatile boolean stopping;
     private boolean started;
 
-    Worker(WorkerSettings settings, Claimer claimer, TaskRunner runner, Heartbeat heartbeat, Rescuer rescuer,
-            Pruner pruner, ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
+    Worker(WorkerSettings settings, Claimer claimer, DatabaseLink link, TaskRunner runner, Heartbeat heartbeat,
+            Rescuer rescuer, Pruner pruner, ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
         this.settings = settings;
-        this.claimer = claimer;
+        this.dispatcher = new Dispatcher(claimer, link, settings);
+        this.link = link;
         this.runner = runner;
         this.heartbeat = heartbeat;
         this.rescuer = rescuer;
@@ -66,7 +68,9 @@ public final class Worker {
         long beat = settings.heartbeatInterval().toMillis();
         long rescue = Math.max(beat, settings.dirtyThreshold().toMillis() / 3);
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("heartbeat", () -> {
-            heartbeat.runOnce();
+            if (heartbeat.runOnce() > 0) {
+                link.answered();
+            }
             lastBeat = java.time.Instant.now();
         }), 0, beat, TimeUnit.MILLISECONDS));
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", rescuer::runOnce), rescue,
@@ -113,7 +117,7 @@ public final class Worker {
 
     /** Makes idle loops look for tasks now instead of at their next poll. */
     public void wakeUp() {
-        wakeUp.signalAll();
+        dispatcher.wake();
     }
 
     /**
@@ -126,13 +130,15 @@ public final class Worker {
             return true;
         }
         stopping = true;
-        wakeUp.signalAll();
+        java.time.Instant deadline = java.time.Instant.now().plus(settings.shutdownGrace());
+        dispatcher.stop();
         boolean graceful = await(loopsEnded, settings.shutdownGrace());
         if (!graceful) {
             runner.abandonInFlight();
             submitted.forEach(future -> future.cancel(true));
             await(loopsEnded, AFTER_INTERRUPT);
         }
+        dispatcher.giveBackUnstarted(deadline);
         submitted.forEach(future -> future.cancel(false));
         LOG.log(graceful ? Level.INFO : Level.WARNING, graceful
                 ? "TaskQ worker " + settings.nodeId() + " stopped"
@@ -144,20 +150,8 @@ public final class Worker {
     private void loop() {
         loopsRunning.incrementAndGet();
         try {
-            while (!stopping && !Thread.currentThread().isInterrupted()) {
-                long seen = wakeUp.generation();
-                List<ClaimedTask> batch;
-                try {
-                    batch = claimer.runOnce();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Claiming tasks failed; trying again in " + settings.pollInterval(), e);
-                    batch = List.of();
-                }
-                if (batch.isEmpty()) {
-                    wakeUp.awaitSignalAfter(seen, settings.pollInterval());
-                } else {
-                    runBatch(batch);
-                }
+            for (ClaimedTask task = dispatcher.next(); task != null; task = dispatcher.next()) {
+                runner.run(task);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,27 +161,14 @@ public final class Worker {
         }
     }
 
-    private void runBatch(List<ClaimedTask> batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            if (stopping) {
-                List<ClaimedTask> unstarted = batch.subList(i, batch.size());
-                try {
-                    claimer.release(unstarted);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Could not give back " + unstarted.size() + " claimed task(s); they stay "
-                            + "RUNNING until judged dirty", e);
-                }
-                return;
-            }
-            runner.run(batch.get(i));
-        }
-    }
-
-    private static void periodic(String what, Runnable job) {
+    /** Runs a periodic job; a lost database is the link's to report (once per outage), anything else is logged. */
+    private void periodic(String what, Runnable job) {
         try {
             job.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "TaskQ " + what + " failed; it runs again at its next interval", e);
+            if (!link.failed(e)) {
+                LOG.log(Level.WARNING, "TaskQ " + what + " failed; it runs again at its next interval", e);
+            }
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * @param enabled           {@value #ENABLED}: whether this node runs a worker at all (false on web-only nodes)
  * @param queues            {@value #QUEUES}: the queues this node claims from
  * @param threads           {@value #THREADS}: claim-and-run loops
- * @param batchSize         {@value #BATCH_SIZE}: tasks one claim takes
+ * @param prefetch          {@value #PREFETCH}: tasks claimed ahead of the loops, waiting for the next free one
  * @param pollInterval      {@value #POLL_INTERVAL}: how long an idle loop waits before it looks again
  * @param heartbeatInterval {@value #HEARTBEAT_INTERVAL}: how often running tasks' {@code alive_at} is refreshed
  * @param dirtyThreshold    {@value #DIRTY_THRESHOLD}: how old a heartbeat may be before its task is dirty
@@ -33,14 +33,14 @@ import java.util.regex.Pattern;
  *                          until a person removes them
  * @param nodeId            {@value #NODE_ID}: this node's name on the rows it runs
  */
-public record WorkerSettings(boolean enabled, List<String> queues, int threads, int batchSize, Duration pollInterval,
+public record WorkerSettings(boolean enabled, List<String> queues, int threads, int prefetch, Duration pollInterval,
         Duration heartbeatInterval, Duration dirtyThreshold, DirtyPolicy dirtyPolicy, Duration shutdownGrace,
         Duration succeededRetention, Duration failedRetention, String nodeId) {
 
     public static final String ENABLED = "taskq.worker.enabled";
     public static final String QUEUES = "taskq.worker.queues";
     public static final String THREADS = "taskq.worker.threads";
-    public static final String BATCH_SIZE = "taskq.worker.batch-size";
+    public static final String PREFETCH = "taskq.worker.prefetch";
     public static final String POLL_INTERVAL = "taskq.worker.poll-interval";
     public static final String HEARTBEAT_INTERVAL = "taskq.worker.heartbeat-interval";
     public static final String DIRTY_THRESHOLD = "taskq.worker.dirty-threshold";
@@ -62,7 +62,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         queues.forEach(queue -> QueueNames.require(QUEUES, queue));
         queues = List.copyOf(queues);
         requireBetween(THREADS, threads, 1, 256);
-        requireBetween(BATCH_SIZE, batchSize, 1, 1000);
+        requireBetween(PREFETCH, prefetch, 0, 1000);
         requireBetween(POLL_INTERVAL, pollInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
         requireBetween(HEARTBEAT_INTERVAL, heartbeatInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
         requireBetween(DIRTY_THRESHOLD, dirtyThreshold, heartbeatInterval.multipliedBy(3), Duration.ofDays(1));
@@ -96,7 +96,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
                 value.apply(QUEUES).map(v -> Arrays.stream(v.split(",", -1)).map(String::trim).toList())
                         .orElse(List.of("default")),
                 value.apply(THREADS).map(v -> parseInt(THREADS, v)).orElse(4),
-                value.apply(BATCH_SIZE).map(v -> parseInt(BATCH_SIZE, v)).orElse(10),
+                value.apply(PREFETCH).map(v -> parseInt(PREFETCH, v)).orElse(8),
                 value.apply(POLL_INTERVAL).map(v -> parseDuration(POLL_INTERVAL, v)).orElse(Duration.ofSeconds(1)),
                 value.apply(HEARTBEAT_INTERVAL).map(v -> parseDuration(HEARTBEAT_INTERVAL, v))
                         .orElse(Duration.ofSeconds(1)),
@@ -121,7 +121,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         all.put(ENABLED, String.valueOf(enabled));
         all.put(QUEUES, String.join(",", queues));
         all.put(THREADS, String.valueOf(threads));
-        all.put(BATCH_SIZE, String.valueOf(batchSize));
+        all.put(PREFETCH, String.valueOf(prefetch));
         all.put(POLL_INTERVAL, pollInterval.toString());
         all.put(HEARTBEAT_INTERVAL, heartbeatInterval.toString());
         all.put(DIRTY_THRESHOLD, dirtyThreshold.toString());

@@ -73,7 +73,6 @@ public final class Benchmark {
     private final LocalTransactions transactions = new LocalTransactions(database.entityManagerFactory());
     private final WorkerSettings settings = WorkerSettings.defaults()
             .with(WorkerSettings.QUEUES, QUEUE)
-            .with(WorkerSettings.BATCH_SIZE, "10")
             .with(WorkerSettings.POLL_INTERVAL, "10ms");
     private final TaskQueue tasks = Engine.create(transactions, settings, Clock.systemUTC(), new NoOp()).queue();
     private final TaskOptions options = TaskOptions.defaults().withQueue(QUEUE);

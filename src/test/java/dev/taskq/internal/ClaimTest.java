@@ -30,7 +30,7 @@ class ClaimTest {
 
     @BeforeEach
     void start() {
-        h.startWith(settings -> settings.with(WorkerSettings.BATCH_SIZE, "10"), new LedgerHandler(h));
+        h.startWith(settings -> settings.with(WorkerSettings.PREFETCH, "6"), new LedgerHandler(h));
     }
 
     @AfterEach

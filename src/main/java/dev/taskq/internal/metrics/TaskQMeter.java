@@ -29,9 +29,9 @@ public enum TaskQMeter {
             "How long the oldest due task of the queue has waited to be claimed", Labels.QUEUE),
     /** Gauge: 1 while a queue is paused. */
     QUEUE_PAUSED("taskq.queue.paused", Type.GAUGE, "1 while the queue is paused", Labels.QUEUE),
-    /** Gauge, worker nodes only: tasks this node's worker holds, running or claimed and waiting in its batch. */
+    /** Gauge, worker nodes only: tasks this node's worker holds, running or claimed and waiting in its prefetch. */
     RUNNING_TASKS("taskq.running.tasks", Type.GAUGE,
-            "Tasks this node's worker has claimed and not finished, running or waiting in its batch"),
+            "Tasks this node's worker has claimed and not finished, running or waiting in its prefetch"),
     /** Gauge, worker nodes only: when this node's worker last beat, seconds since the epoch. */
     HEARTBEAT("taskq.heartbeat.timestamp.seconds", Type.GAUGE,
             "When this node's worker last beat, in seconds since the epoch"),
@@ -44,9 +44,9 @@ public enum TaskQMeter {
     /** Timer: how long tasks had been due when they started. */
     START_DELAY("taskq.start.delay", Type.TIMER, "How long tasks had been due when they started on this node",
             Labels.QUEUE),
-    /** Timer: how long claimed tasks waited in this node's batch for a free loop. */
+    /** Timer: how long claimed tasks waited in this node's prefetch for a free loop. */
     CLAIM_WAIT("taskq.claim.wait", Type.TIMER,
-            "How long claimed tasks waited in this node's batch before they started", Labels.QUEUE);
+            "How long claimed tasks waited in this node's prefetch before they started", Labels.QUEUE);
 
     /** Every meter's name starts so, in the libraries' dotted form. */
     public static final String PREFIX = "taskq.";

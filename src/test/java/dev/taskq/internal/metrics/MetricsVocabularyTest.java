@@ -48,7 +48,7 @@ class MetricsVocabularyTest {
 
     @Test
     void theAdminTextAndMicrometerPrintTheSameVocabularyWithTheSameSeries() {
-        Engine engine = h.startWith(settings -> settings.with(WorkerSettings.BATCH_SIZE, "1"), new Metered());
+        Engine engine = h.startWith(settings -> settings.with(WorkerSettings.THREADS, "1").with(WorkerSettings.PREFETCH, "0"), new Metered());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StatsSnapshot snapshot = new StatsSnapshot(engine.admin()::stats);
         MicrometerMeters micrometer = new MicrometerMeters(registry, snapshot);

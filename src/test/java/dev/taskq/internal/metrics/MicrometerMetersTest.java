@@ -41,7 +41,7 @@ class MicrometerMetersTest {
 
     @BeforeEach
     void start() {
-        engine = h.startWith(settings -> settings.with(WorkerSettings.BATCH_SIZE, "1"), new Metered());
+        engine = h.startWith(settings -> settings.with(WorkerSettings.THREADS, "1").with(WorkerSettings.PREFETCH, "0"), new Metered());
         snapshot = new StatsSnapshot(engine.admin()::stats);
         meters = new MicrometerMeters(registry, snapshot);
         engine.runListeners().add(meters);

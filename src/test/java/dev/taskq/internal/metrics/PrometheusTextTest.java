@@ -58,7 +58,7 @@ class PrometheusTextTest {
                 # HELP taskq_queue_paused 1 while the queue is paused
                 # TYPE taskq_queue_paused gauge
                 taskq_queue_paused{queue="mail"} 1
-                # HELP taskq_running_tasks Tasks this node's worker has claimed and not finished, running or waiting in its batch
+                # HELP taskq_running_tasks Tasks this node's worker has claimed and not finished, running or waiting in its prefetch
                 # TYPE taskq_running_tasks gauge
                 taskq_running_tasks 3
                 # HELP taskq_heartbeat_timestamp_seconds When this node's worker last beat, in seconds since the epoch
@@ -82,11 +82,11 @@ class PrometheusTextTest {
                 # HELP taskq_start_delay_seconds_max How long tasks had been due when they started on this node
                 # TYPE taskq_start_delay_seconds_max gauge
                 taskq_start_delay_seconds_max{queue="mail"} 1.5
-                # HELP taskq_claim_wait_seconds How long claimed tasks waited in this node's batch before they started
+                # HELP taskq_claim_wait_seconds How long claimed tasks waited in this node's prefetch before they started
                 # TYPE taskq_claim_wait_seconds summary
                 taskq_claim_wait_seconds_count{queue="mail"} 2
                 taskq_claim_wait_seconds_sum{queue="mail"} 0.03
-                # HELP taskq_claim_wait_seconds_max How long claimed tasks waited in this node's batch before they started
+                # HELP taskq_claim_wait_seconds_max How long claimed tasks waited in this node's prefetch before they started
                 # TYPE taskq_claim_wait_seconds_max gauge
                 taskq_claim_wait_seconds_max{queue="mail"} 0.02
                 """, PrometheusText.format(stats("mail"), node, Optional.of(worker)));

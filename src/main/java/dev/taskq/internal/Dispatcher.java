@@ -1,0 +1,227 @@
+package dev.taskq.internal;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Hands claimed tasks to a worker's loops, claiming only what they can start now: a task for every loop that waits,
+ * plus at most {@link WorkerSettings#prefetch()} more, which wait in line for the next loop to come free. So a task
+ * is RUNNING only while a loop is on it, or while it is one of those few; a blocked task holds its own loop and no
+ * other task.
+ *
+ * <p>There is no dispatcher thread: the first loop that finds the line short claims for every loop that waits,
+ * the others wait for its result. A claim that finds fewer due tasks than it asked for makes the loops wait for a
+ * wake-up ({@link #wake()}: an enqueue committed) or the poll interval.
+ *
+ * <p>While the database cannot be reached nothing is claimed or handed out: claims retry with a back-off, tasks in
+ * line are given back (PENDING again, no attempt counted) once it answers, and so is a claim whose commit went
+ * unanswered, before anything is claimed again.
+ */
+final class Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+
+    private final Claimer claimer;
+    private final DatabaseLink link;
+    private final int prefetch;
+    private final long pollNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<ClaimedTask> ready = new ArrayDeque<>();
+    /** Claimed, never started, to be given back once the database answers. */
+    private final List<ClaimedTask> toGiveBack = new ArrayList<>();
+    /** Claims whose commit went unanswered, to be undone once the database answers. */
+    private final List<Instant> unknownClaims = new ArrayList<>();
+    private int waiting;
+    private boolean claiming;
+    private boolean stopping;
+    private long wakes;
+    private long dryAtWake = -1;
+    private long dryUntil;
+    private long retryAt;
+    private int failures;
+
+    Dispatcher(Claimer claimer, DatabaseLink link, WorkerSettings settings) {
+        this.claimer = claimer;
+        this.link = link;
+        this.prefetch = settings.prefetch();
+        this.pollNanos = settings.pollInterval().toNanos();
+    }
+
+    /**
+     * Waits for this loop's next task.
+     *
+     * @return the task, RUNNING on this node for this loop; null once the worker stops
+     */
+    ClaimedTask next() throws InterruptedException {
+        lock.lock();
+        waiting++;
+        try {
+            while (!stopping) {
+                if (link.isDown() && !ready.isEmpty()) {
+                    toGiveBack.addAll(ready); // claimed before the outage: another node may own them once it ends
+                    ready.clear();
+                }
+                long now = System.nanoTime();
+                boolean mayClaim = !claiming && now - retryAt >= 0 && !(wakes == dryAtWake && now - dryUntil < 0);
+                if (!ready.isEmpty() && (ready.size() > prefetch / 2 || !mayClaim)) {
+                    return ready.poll();
+                }
+                if (mayClaim) {
+                    claimForWaitingLoops();
+                } else {
+                    changed.awaitNanos(nanosUntilClaimMayHelp(now));
+                }
+            }
+            return null;
+        } finally {
+            waiting--;
+            lock.unlock();
+        }
+    }
+
+    /** An enqueue of a due task committed: waiting loops look at once instead of at the next poll. */
+    void wake() {
+        lock.lock();
+        try {
+            wakes++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** From now on no task is handed out: {@link #next()} returns null to every loop. */
+    void stop() {
+        lock.lock();
+        try {
+            stopping = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives back every task claimed and never started, trying until {@code deadline} while the database does not
+     * answer; past it they stay RUNNING for the dirty policy. Call after the loops have ended.
+     */
+    void giveBackUnstarted(Instant deadline) {
+        lock.lock();
+        try {
+            toGiveBack.addAll(ready);
+            ready.clear();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            repair(() -> Instant.now().isAfter(deadline));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not give back " + toGiveBack.size() + " claimed task(s) that never started;"
+                    + " they stay RUNNING until judged dirty", e);
+            claimer.forget(toGiveBack);
+        }
+    }
+
+    /** Claims for the loops that wait; called with the lock held, which it lets go during the claim. */
+    private void claimForWaitingLoops() {
+        claiming = true;
+        int want = waiting + prefetch - ready.size();
+        List<ClaimedTask> claimed = List.of();
+        RuntimeException failure = null;
+        lock.unlock();
+        try {
+            repair(() -> true);
+            Instant claimAt = claimer.nextClaimInstant();
+            try {
+                claimed = claimer.claim(want, claimAt);
+                link.answered();
+            } catch (RuntimeException e) {
+                if (link.failed(e)) {
+                    lock.lock(); // its commit may have happened: undo it before claiming again
+                    try {
+                        unknownClaims.add(claimAt);
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            lock.lock();
+            claiming = false;
+        }
+        long now = System.nanoTime();
+        if (failure == null) {
+            failures = 0;
+            ready.addAll(claimed);
+            if (claimed.size() < want) {
+                dryAtWake = wakes;
+                dryUntil = now + pollNanos;
+            }
+        } else {
+            boolean lost = ConnectionLoss.is(failure);
+            Duration delay = lost ? DatabaseLink.retryDelay(failures) : Duration.ofNanos(pollNanos);
+            failures++;
+            retryAt = now + delay.toNanos();
+            if (!lost) {
+                LOG.log(Level.WARNING, "Claiming tasks failed; trying again in " + delay.toMillis() + " ms", failure);
+            }
+        }
+        changed.signalAll();
+    }
+
+    /**
+     * Undoes unanswered claims and gives back unstarted tasks, each until the database answers or {@code giveUp}.
+     * Runs without the lock; only the claiming loop (or the stopping worker, after the loops) calls it.
+     */
+    private void repair(java.util.function.BooleanSupplier giveUp) {
+        List<Instant> undo;
+        List<ClaimedTask> giveBack;
+        lock.lock();
+        try {
+            undo = List.copyOf(unknownClaims);
+            giveBack = List.copyOf(toGiveBack);
+        } finally {
+            lock.unlock();
+        }
+        for (Instant claim : undo) {
+            link.untilAnswered(em -> claimer.undo(em, claim), giveUp);
+            lock.lock();
+            try {
+                unknownClaims.remove(claim);
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (!giveBack.isEmpty()) {
+            link.untilAnswered(em -> claimer.release(em, giveBack), giveUp);
+            claimer.forget(giveBack);
+            lock.lock();
+            try {
+                toGiveBack.removeAll(giveBack);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private long nanosUntilClaimMayHelp(long now) {
+        long wait = pollNanos;
+        if (retryAt - now > 0) {
+            wait = Math.min(wait, retryAt - now);
+        }
+        if (wakes == dryAtWake && dryUntil - now > 0) {
+            wait = Math.min(wait, dryUntil - now);
+        }
+        return Math.max(wait, 1);
+    }
+}
