@@ -26,7 +26,7 @@ final class DefaultTaskQueue implements TaskQueue {
     private final Transactions transactions;
     private final Clock clock;
     private final Consumer<TaskEnqueued> enqueued;
-    private final Runnable wakeWorkers;
+    private final Consumer<String> committed;
 
     /**
      * @param handlers     the application's handlers
@@ -35,17 +35,18 @@ final class DefaultTaskQueue implements TaskQueue {
      * @param transactions joins the caller's transaction
      * @param clock        the time tasks are created and delays count from
      * @param enqueued     told of every task written, inside the transaction that writes it
-     * @param wakeWorkers   wakes this node's workers; run after the commit of a transaction that enqueued a due task
+     * @param committed    told the queue of due tasks after the commit of the transaction that enqueued them, once per
+     *                     transaction and queue
      */
     DefaultTaskQueue(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
-            Clock clock, Consumer<TaskEnqueued> enqueued, Runnable wakeWorkers) {
+            Clock clock, Consumer<TaskEnqueued> enqueued, Consumer<String> committed) {
         this.handlers = handlers;
         this.codec = codec;
         this.store = store;
         this.transactions = transactions;
         this.clock = clock;
         this.enqueued = enqueued;
-        this.wakeWorkers = wakeWorkers;
+        this.committed = committed;
     }
 
     @Override
@@ -98,7 +99,7 @@ final class DefaultTaskQueue implements TaskQueue {
 
     private long announce(Task task, long id) {
         if (!task.getEta().isAfter(clock.instant())) {
-            transactions.afterCommit(wakeWorkers); // once per transaction: the same action each time
+            transactions.afterCommit(new Committed(task.getQueue(), committed)); // equal per queue: once per transaction
         }
         enqueued.accept(new TaskEnqueued(id, task.getName(), task.getQueue(), task.getArgs(), task.getPriority(),
                 task.getEta(), task.getMaxAttempts(), task.getUniqueKey()));
@@ -147,5 +148,13 @@ final class DefaultTaskQueue implements TaskQueue {
                     + "argument type " + type + ": " + e.getMessage() + ". Pass a " + type + ".", e);
         }
         return json;
+    }
+
+    /** What runs after the commit: equal for equal queues, so a transaction's many tasks of a queue run it once. */
+    private record Committed(String queue, Consumer<String> target) implements Runnable {
+        @Override
+        public void run() {
+            target.accept(queue);
+        }
     }
 }

@@ -133,6 +133,7 @@ final class Dispatcher {
     private void claimForWaitingLoops() {
         claiming = true;
         int want = waiting + prefetch - ready.size();
+        long wakesBefore = wakes; // a wake-up during the claim may be for a commit the claim did not see
         List<ClaimedTask> claimed = List.of();
         RuntimeException failure = null;
         lock.unlock();
@@ -164,7 +165,7 @@ final class Dispatcher {
             failures = 0;
             ready.addAll(claimed);
             if (claimed.size() < want) {
-                dryAtWake = wakes;
+                dryAtWake = wakesBefore;
                 dryUntil = now + pollNanos;
             }
         } else {

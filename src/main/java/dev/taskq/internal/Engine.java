@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -19,6 +22,7 @@ import java.util.random.RandomGenerator;
 public final class Engine {
 
     private final WorkerSettings settings;
+    private final Transactions transactions;
     private final TaskQueue queue;
     private final Claimer claimer;
     private final TaskRunner runner;
@@ -27,6 +31,7 @@ public final class Engine {
     private final Pruner pruner;
     private final RunningTasks running = new RunningTasks();
     private final DatabaseLink link;
+    private final CommitNotifier notifier;
     private final TaskAdmin admin;
     private final Throughput throughput;
     private final DepthSampler depthSampler;
@@ -38,7 +43,9 @@ public final class Engine {
             Clock clock, RandomGenerator random, Consumer<TaskEnqueued> enqueued) {
         TaskStore store = new TaskStore();
         this.settings = settings;
-        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::wakeWorkers);
+        this.transactions = transactions;
+        this.notifier = new CommitNotifier(transactions, store);
+        this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::committed);
         this.link = new DatabaseLink(transactions);
         this.claimer = new Claimer(store, transactions, running, settings, clock);
         this.throughput = new Throughput(clock);
@@ -97,14 +104,42 @@ public final class Engine {
     }
 
     /**
-     * @return a new worker running on these executors, not yet started; woken whenever an enqueue of a due task
-     *         commits through this engine's queue
+     * @return a new worker as {@link #worker(ExecutorService, ScheduledExecutorService, ThreadFactory)}, listening on
+     *         a thread of {@link Executors#defaultThreadFactory()}
      */
     public Worker worker(ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
+        return worker(loopExecutor, scheduler, Executors.defaultThreadFactory());
+    }
+
+    /**
+     * Also makes this node {@linkplain #notifyOtherNodes notify the other nodes} on {@code scheduler}.
+     *
+     * @param listenerThreads gives the thread that listens for other nodes' enqueues; null to rely on the poll
+     * @return a new worker running on these executors, not yet started; woken whenever an enqueue of a due task of
+     *         its queues commits, on this node or (heard by its listener) on another
+     */
+    public Worker worker(ExecutorService loopExecutor, ScheduledExecutorService scheduler,
+            ThreadFactory listenerThreads) {
+        notifyOtherNodes(scheduler);
+        CommitListener listener = listenerThreads == null ? null
+                : new CommitListener(transactions, Set.copyOf(settings.queues()), this::wakeWorkers);
         Worker worker = new Worker(settings, claimer, link, runner, heartbeat, rescuer, pruner, loopExecutor,
-                scheduler);
+                scheduler, listener, listenerThreads);
         workers.add(worker);
         return worker;
+    }
+
+    /**
+     * Makes this node tell the other nodes' workers of due tasks it commits ({@code NOTIFY}), sent on
+     * {@code scheduler}: what a node without a worker calls, since {@link #worker} does it for the others.
+     */
+    public void notifyOtherNodes(ScheduledExecutorService scheduler) {
+        notifier.sendOn(scheduler);
+    }
+
+    private void committed(String queue) {
+        wakeWorkers();
+        notifier.committed(queue);
     }
 
     private void wakeWorkers() {

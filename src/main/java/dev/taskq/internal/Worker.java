@@ -29,6 +29,8 @@ public final class Worker {
     private final WorkerSettings settings;
     private final Dispatcher dispatcher;
     private final DatabaseLink link;
+    private final CommitListener listener;
+    private final java.util.concurrent.ThreadFactory listenerThreads;
     private final TaskRunner runner;
     private final Heartbeat heartbeat;
     private final Rescuer rescuer;
@@ -43,7 +45,10 @@ public final class Worker {
     private boolean started;
 
     Worker(WorkerSettings settings, Claimer claimer, DatabaseLink link, TaskRunner runner, Heartbeat heartbeat,
-            Rescuer rescuer, Pruner pruner, ExecutorService loopExecutor, ScheduledExecutorService scheduler) {
+            Rescuer rescuer, Pruner pruner, ExecutorService loopExecutor, ScheduledExecutorService scheduler,
+            CommitListener listener, java.util.concurrent.ThreadFactory listenerThreads) {
+        this.listener = listener;
+        this.listenerThreads = listenerThreads;
         this.settings = settings;
         this.dispatcher = new Dispatcher(claimer, link, settings);
         this.link = link;
@@ -62,6 +67,9 @@ public final class Worker {
         }
         started = true;
         loopsEnded = new CountDownLatch(settings.threads());
+        if (listener != null) {
+            listener.start(listenerThreads);
+        }
         for (int i = 0; i < settings.threads(); i++) {
             submitted.add(loopExecutor.submit(this::loop));
         }
@@ -110,6 +118,11 @@ public final class Worker {
         return java.util.Optional.ofNullable(lastBeat);
     }
 
+    /** @return whether this worker hears other nodes' enqueues now ({@code LISTEN}); else it relies on its poll */
+    public boolean isListening() {
+        return listener != null && listener.isListening();
+    }
+
     /** @return whether {@link #stop()} has begun */
     public boolean isStopping() {
         return stopping;
@@ -132,6 +145,9 @@ public final class Worker {
         stopping = true;
         java.time.Instant deadline = java.time.Instant.now().plus(settings.shutdownGrace());
         dispatcher.stop();
+        if (listener != null) {
+            listener.stop();
+        }
         boolean graceful = await(loopsEnded, settings.shutdownGrace());
         if (!graceful) {
             runner.abandonInFlight();

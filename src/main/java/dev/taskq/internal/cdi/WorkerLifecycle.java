@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -29,6 +30,7 @@ import javax.sql.DataSource;
 public class WorkerLifecycle {
 
     private static final System.Logger LOG = System.getLogger(WorkerLifecycle.class.getName());
+    private static final String DEFAULT_THREAD_FACTORY = "java:comp/DefaultManagedThreadFactory";
 
     @Inject
     CdiEngine engine;
@@ -55,12 +57,14 @@ public class WorkerLifecycle {
         long sampleEvery = DepthSampler.INTERVAL.toMillis();
         depthSampling = scheduler.scheduleWithFixedDelay(this::sampleDepth, 0, sampleEvery, TimeUnit.MILLISECONDS);
         WorkerSettings settings = engine.settings();
+        engine.engine().notifyOtherNodes(scheduler);
         if (!settings.enabled()) {
             LOG.log(Level.INFO, "TaskQ worker is off on this node ({0}=false): tasks are enqueued, not run here",
                     WorkerSettings.ENABLED);
             return;
         }
-        worker = engine.engine().worker(loopExecutor(server.executor(), settings.threads()), scheduler);
+        worker = engine.engine().worker(loopExecutor(server.executor(), settings.threads()), scheduler,
+                listenerThreads());
         worker.start();
         workerGauges = WorkerGauges.of(engine.engine().running(), worker);
         metrics.addWorker(workerGauges);
@@ -113,6 +117,17 @@ public class WorkerLifecycle {
                     + "holds dev.taskq.Task, but it is " + delegate + ". On Payara, bundle hibernate-core in the "
                     + "application and set <provider>org.hibernate.jpa.HibernatePersistenceProvider</provider> in "
                     + "persistence.xml (see the README).");
+        }
+    }
+
+    /** @return the managed threads of the listener that hears other nodes' enqueues; null leaves the worker polling */
+    private static ThreadFactory listenerThreads() {
+        try {
+            return (ManagedThreadFactory) new InitialContext().lookup(DEFAULT_THREAD_FACTORY);
+        } catch (NamingException | ClassCastException e) {
+            LOG.log(Level.WARNING, "TaskQ cannot listen for other nodes' enqueues without " + DEFAULT_THREAD_FACTORY
+                    + " (" + e + "); the worker polls");
+            return null;
         }
     }
 

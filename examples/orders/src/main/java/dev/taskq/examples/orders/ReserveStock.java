@@ -29,7 +29,8 @@ public class ReserveStock implements ResultHandler<OrderRef, ReserveStock.Reserv
 
     @Override
     public Reservation compute(OrderRef ref) {
-        Order order = entityManager.find(Order.class, ref.orderId());
+        // Locked: the order's other tasks run at the same time on other loops, and Hibernate writes every column.
+        Order order = entityManager.find(Order.class, ref.orderId(), LockModeType.PESSIMISTIC_WRITE);
         Stock stock = entityManager.find(Stock.class, order.getItem(), LockModeType.PESSIMISTIC_WRITE);
         int available = stock == null ? 0 : stock.getQuantity();
         if (available < order.getQuantity()) {

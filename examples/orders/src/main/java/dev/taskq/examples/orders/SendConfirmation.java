@@ -4,6 +4,7 @@ import dev.taskq.TaskHandler;
 import dev.taskq.TaskName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.logging.Logger;
@@ -20,7 +21,8 @@ public class SendConfirmation implements TaskHandler<OrderRef> {
 
     @Override
     public void handle(OrderRef ref) {
-        Order order = entityManager.find(Order.class, ref.orderId());
+        // Locked: the order's other tasks run at the same time on other loops, and Hibernate writes every column.
+        Order order = entityManager.find(Order.class, ref.orderId(), LockModeType.PESSIMISTIC_WRITE);
         LOG.info(() -> "Sending the confirmation of order " + order.getId() + " to " + order.getEmail());
         order.confirmationSent(Instant.now());
     }

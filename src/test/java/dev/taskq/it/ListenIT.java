@@ -1,0 +1,84 @@
+package dev.taskq.it;
+
+import dev.taskq.it.app.Environment;
+import dev.taskq.it.app.Job;
+import dev.taskq.it.app.RecordHandler;
+import dev.taskq.support.Await;
+import dev.taskq.support.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The server's worker listens ({@code LISTEN taskq} on a connection of the application's data source, held on a
+ * managed thread): a task another node commits, with its notification, runs at once though the poll is ten minutes
+ * away. The test plays the other node with plain JDBC.
+ */
+@RunAsClient
+@ExtendWith(ArquillianExtension.class)
+class ListenIT {
+
+    private static final String QUEUE = "listen-it";
+
+    @Deployment
+    static WebArchive deployment() {
+        return ItDeployment.war("listen", ItDeployment.with(ItDeployment.FAST, "taskq.worker.poll-interval", "10m",
+                "taskq.worker.queues", QUEUE), RecordHandler.class, Environment.class, Job.class);
+    }
+
+    @Test
+    void aTaskAnotherNodeCommitsRunsAtOnceThoughThePollIsTenMinutesAway() throws Exception {
+        Await.until(Duration.ofSeconds(30), "the server's worker listens", () -> count(
+                "select count(*) from pg_stat_activity where datname = current_database() and query in "
+                        + "('LISTEN taskq', 'select 1') and backend_type = 'client backend'") > 0);
+        for (int i = 0; i < 5; i++) {
+            String ref = "listen-" + UUID.randomUUID().toString().substring(0, 8);
+            long committed = enqueueAsAnotherNode(ref);
+            Await.until(Duration.ofSeconds(10), "the task ran", () -> count(
+                    "select count(*) from test_ledger where ref like 'ran " + ref + " %'") == 1);
+            System.out.printf("ListenIT: the server ran another node's task within %.1f ms of its commit%n",
+                    (System.nanoTime() - committed) / 1e6);
+        }
+    }
+
+    /** @return when the commit returned, by {@link System#nanoTime()} */
+    private static long enqueueAsAnotherNode(String ref) throws SQLException {
+        try (Connection connection = TestDatabase.get().connect()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, max_attempts,
+                                            created_at)
+                    values (nextval('taskq_task_seq'), ?, 'record', cast(? as jsonb), 'PENDING', 0, now(), 0, 3,
+                            now())""");
+                    PreparedStatement notify = connection.prepareStatement("select pg_notify('taskq', ?)")) {
+                insert.setString(1, QUEUE);
+                insert.setString(2, "{\"ref\": \"" + ref + "\"}");
+                insert.executeUpdate();
+                notify.setString(1, QUEUE);
+                notify.execute();
+            }
+            connection.commit();
+            return System.nanoTime();
+        }
+    }
+
+    private static long count(String sql) {
+        try (Connection connection = TestDatabase.get().connect();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
