@@ -56,8 +56,8 @@ class NotifyTest {
     void close() throws Exception {
         h.close();
         otherNodesScheduler.shutdownNow();
-        for (AutoCloseable resource : resources) {
-            resource.close();
+        for (int i = resources.size() - 1; i >= 0; i--) { // the worker first, the proxy last
+            resources.get(i).close();
         }
     }
 
@@ -149,7 +149,7 @@ class NotifyTest {
         WorkerSettings settings = WorkerSettings.defaults().with(WorkerSettings.QUEUES, h.queue)
                 .with(WorkerSettings.NODE_ID, "other-" + UUID.randomUUID());
         Engine other = Engine.create(transactions, settings, Clock.systemUTC(), new Heard());
-        other.notifyOtherNodes(otherNodesScheduler);
+        other.useScheduler(otherNodesScheduler);
         return other;
     }
 

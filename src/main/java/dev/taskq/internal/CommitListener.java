@@ -54,11 +54,20 @@ final class CommitListener {
         return listening;
     }
 
-    /** Stops listening and gives the connection back, within {@link #WAIT_MILLIS}. */
-    synchronized void stop() {
-        stopped = true;
-        if (thread != null) {
-            thread.interrupt();
+    /** Stops listening and gives the connection back; waits for that a little longer than {@link #WAIT_MILLIS}. */
+    void stop() {
+        Thread listening;
+        synchronized (this) {
+            stopped = true;
+            listening = thread;
+        }
+        if (listening != null) {
+            listening.interrupt();
+            try {
+                listening.join(2L * WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -35,7 +35,10 @@ final class CommitNotifier {
         this.store = store;
     }
 
-    /** Sends from now on, on {@code scheduler}; until this is called, committed queues are only woken on this node. */
+    /**
+     * Sends from now on, on {@code scheduler}; until this is called, and after it is called with null, committed
+     * queues are only woken on this node.
+     */
     void sendOn(ScheduledExecutorService scheduler) {
         sender = scheduler;
     }

@@ -21,8 +21,16 @@ import java.util.random.RandomGenerator;
  */
 public final class Engine {
 
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    /** How often a {@link TaskClock} reads the database's clock again. */
+    public static final java.time.Duration CLOCK_SYNC = java.time.Duration.ofSeconds(10);
+
     private final WorkerSettings settings;
     private final Transactions transactions;
+    private final TaskStore store;
+    private final Clock clock;
+    private boolean backgroundStarted;
+    private java.util.concurrent.ScheduledFuture<?> clockSync;
     private final TaskQueue queue;
     private final Claimer claimer;
     private final TaskRunner runner;
@@ -44,6 +52,8 @@ public final class Engine {
         TaskStore store = new TaskStore();
         this.settings = settings;
         this.transactions = transactions;
+        this.store = store;
+        this.clock = clock;
         this.notifier = new CommitNotifier(transactions, store);
         this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::committed);
         this.link = new DatabaseLink(transactions);
@@ -112,7 +122,7 @@ public final class Engine {
     }
 
     /**
-     * Also makes this node {@linkplain #notifyOtherNodes notify the other nodes} on {@code scheduler}.
+     * Also starts this node's {@linkplain #useScheduler background work} on {@code scheduler}.
      *
      * @param listenerThreads gives the thread that listens for other nodes' enqueues; null to rely on the poll
      * @return a new worker running on these executors, not yet started; woken whenever an enqueue of a due task of
@@ -120,7 +130,7 @@ public final class Engine {
      */
     public Worker worker(ExecutorService loopExecutor, ScheduledExecutorService scheduler,
             ThreadFactory listenerThreads) {
-        notifyOtherNodes(scheduler);
+        useScheduler(scheduler);
         CommitListener listener = listenerThreads == null ? null
                 : new CommitListener(transactions, Set.copyOf(settings.queues()), this::wakeWorkers);
         Worker worker = new Worker(settings, claimer, link, runner, heartbeat, rescuer, pruner, loopExecutor,
@@ -130,11 +140,37 @@ public final class Engine {
     }
 
     /**
-     * Makes this node tell the other nodes' workers of due tasks it commits ({@code NOTIFY}), sent on
-     * {@code scheduler}: what a node without a worker calls, since {@link #worker} does it for the others.
+     * Starts this node's background work on {@code scheduler}, once however often it is called: telling the other
+     * nodes' workers of due tasks it commits ({@code NOTIFY}), and keeping a {@link TaskClock} aligned with the
+     * database's clock (at once, then every {@link #CLOCK_SYNC}). A node without a worker calls it; {@link #worker}
+     * does for the others.
      */
-    public void notifyOtherNodes(ScheduledExecutorService scheduler) {
+    public synchronized void useScheduler(ScheduledExecutorService scheduler) {
+        if (backgroundStarted) {
+            return;
+        }
+        backgroundStarted = true;
         notifier.sendOn(scheduler);
+        if (clock instanceof TaskClock databaseClock) {
+            Runnable sync = () -> {
+                try {
+                    databaseClock.sync(() -> transactions.requiresNew(store::databaseNow));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "Could not read the database's clock; trying again later", e);
+                }
+            };
+            sync.run();
+            clockSync = scheduler.scheduleWithFixedDelay(sync, CLOCK_SYNC.toMillis(), CLOCK_SYNC.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Ends what {@link #useScheduler} started: the application stops. */
+    public synchronized void stopBackground() {
+        notifier.sendOn(null);
+        if (clockSync != null) {
+            clockSync.cancel(false);
+        }
     }
 
     private void committed(String queue) {

@@ -226,6 +226,18 @@ final class TaskStore {
         return queues.size();
     }
 
+    /** @return the database's clock now: {@code clock_timestamp()}, which moves on within a transaction too */
+    public Instant databaseNow(EntityManager em) {
+        Object now = em.createNativeQuery("select clock_timestamp()").getSingleResult();
+        if (now instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (now instanceof OffsetDateTime offsetDateTime) {
+            return offsetDateTime.toInstant();
+        }
+        return (Instant) now;
+    }
+
     /**
      * The heartbeat: one statement refreshes {@code alive_at} of every (task, attempt) this node runs. Native
      * SQL because JPQL cannot join against a list of pairs; the pairs travel as two array literals.

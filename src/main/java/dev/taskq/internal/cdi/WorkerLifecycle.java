@@ -57,7 +57,7 @@ public class WorkerLifecycle {
         long sampleEvery = DepthSampler.INTERVAL.toMillis();
         depthSampling = scheduler.scheduleWithFixedDelay(this::sampleDepth, 0, sampleEvery, TimeUnit.MILLISECONDS);
         WorkerSettings settings = engine.settings();
-        engine.engine().notifyOtherNodes(scheduler);
+        engine.engine().useScheduler(scheduler);
         if (!settings.enabled()) {
             LOG.log(Level.INFO, "TaskQ worker is off on this node ({0}=false): tasks are enqueued, not run here",
                     WorkerSettings.ENABLED);
@@ -88,6 +88,7 @@ public class WorkerLifecycle {
         if (ownLoopPool != null) {
             ownLoopPool.shutdownNow();
         }
+        engine.engine().stopBackground();
         if (metrics != null) {
             metrics.stop(); // after the worker: attempts finishing in the grace period still count
         }
