@@ -1,0 +1,78 @@
+package dev.taskq.support;
+
+import dev.taskq.TaskHandler;
+import dev.taskq.TaskName;
+import dev.taskq.internal.Engine;
+import dev.taskq.internal.LocalTransactions;
+import dev.taskq.internal.Worker;
+import dev.taskq.internal.WorkerSettings;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A second node in a JVM of its own, for tests that kill it with {@code kill -9}: a worker on one queue whose
+ * handler writes a ledger row, after {@value #WORK_MILLIS} ms of work, in the task's transaction. It prints
+ * {@code READY} once its worker runs, and ends on its own after a minute, should the test forget it.
+ */
+public final class ChildWorker {
+
+    static final long WORK_MILLIS = 50;
+
+    /** Writes its ledger row in the worker's transaction after a little work. */
+    @TaskName("child-ledger")
+    public static final class SlowLedger implements TaskHandler<Ref> {
+        private final LocalTransactions tx;
+        private final String queue;
+
+        public SlowLedger(LocalTransactions tx, String queue) {
+            this.tx = tx;
+            this.queue = queue;
+        }
+
+        @Override
+        public void handle(Ref args) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WORK_MILLIS));
+            tx.currentEntityManager().persist(new LedgerEntry(queue, args.ref()));
+        }
+    }
+
+    private ChildWorker() {
+    }
+
+    /** @param args the JDBC URL, user, password, queue and node id */
+    public static void main(String[] args) throws Exception {
+        EntityManagerFactory factory = Persistence.createEntityManagerFactory("taskq-test", Map.of(
+                "jakarta.persistence.jdbc.url", args[0], "jakarta.persistence.jdbc.user", args[1],
+                "jakarta.persistence.jdbc.password", args[2]));
+        LocalTransactions tx = new LocalTransactions(factory);
+        WorkerSettings settings = WorkerSettings.defaults().with(WorkerSettings.QUEUES, args[3])
+                .with(WorkerSettings.NODE_ID, args[4]).with(WorkerSettings.HEARTBEAT_INTERVAL, "200ms")
+                .with(WorkerSettings.DIRTY_THRESHOLD, "1s");
+        Engine engine = Engine.create(tx, settings, Clock.systemUTC(), new SlowLedger(tx, args[3]));
+        Worker worker = engine.worker(Executors.newFixedThreadPool(settings.threads()),
+                Executors.newSingleThreadScheduledExecutor());
+        worker.start();
+        System.out.println("READY");
+        System.out.flush();
+        LockSupport.parkNanos(Duration.ofMinutes(1).toNanos());
+        System.exit(0);
+    }
+
+    /** Starts {@link #main} in a new JVM with this JVM's class path; its output goes to {@code log}. */
+    public static Process start(TestDatabase database, String queue, String node, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), ChildWorker.class.getName(),
+                database.url(), database.user(), database.password(), queue, node));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}
