@@ -62,3 +62,12 @@ create index taskq_task_finished on taskq_task (state, finished_at) where state 
 --comment: What a ResultHandler returned, kept on SUCCEEDED rows while succeeded tasks are retained.
 alter table taskq_task add column result jsonb;
 --rollback alter table taskq_task drop column result;
+
+--changeset taskq:5 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: Leases: the node that holds one runs the cluster's maintenance (dirty check, pruner) until it expires.
+create table taskq_lease (
+    name       varchar(64) primary key,
+    holder     varchar(100) not null,
+    expires_at timestamptz not null
+);
+--rollback drop table taskq_lease;

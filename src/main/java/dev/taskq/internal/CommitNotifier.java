@@ -24,15 +24,13 @@ final class CommitNotifier {
     static final long SPACING_MILLIS = 10;
 
     private final Transactions transactions;
-    private final TaskStore store;
     private final Set<String> pending = new LinkedHashSet<>();
     private volatile ScheduledExecutorService sender;
     private boolean scheduled;
     private long lastSentNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(SPACING_MILLIS);
 
-    CommitNotifier(Transactions transactions, TaskStore store) {
+    CommitNotifier(Transactions transactions) {
         this.transactions = transactions;
-        this.store = store;
     }
 
     /**
@@ -72,7 +70,13 @@ final class CommitNotifier {
             lastSentNanos = System.nanoTime();
         }
         try {
-            transactions.requiresNew(em -> store.notifyCommitted(em, CHANNEL, queues));
+            transactions.requiresNew(em -> {
+                for (String queue : queues) { // delivered when this transaction commits
+                    em.createNativeQuery("select 1 from pg_notify(:channel, :queue)")
+                            .setParameter("channel", CHANNEL).setParameter("queue", queue).getSingleResult();
+                }
+                return null;
+            });
         } catch (RuntimeException e) {
             // Only the other nodes' wake-up is late: they find the tasks at their next poll.
             LOG.log(Level.DEBUG, "Could not notify the other nodes of tasks committed to " + queues, e);

@@ -3,7 +3,10 @@ package dev.taskq.internal;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskQueue;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,7 +30,6 @@ public final class Engine {
 
     private final WorkerSettings settings;
     private final Transactions transactions;
-    private final TaskStore store;
     private final Clock clock;
     private boolean backgroundStarted;
     private java.util.concurrent.ScheduledFuture<?> clockSync;
@@ -52,9 +54,8 @@ public final class Engine {
         TaskStore store = new TaskStore();
         this.settings = settings;
         this.transactions = transactions;
-        this.store = store;
         this.clock = clock;
-        this.notifier = new CommitNotifier(transactions, store);
+        this.notifier = new CommitNotifier(transactions);
         this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::committed);
         this.link = new DatabaseLink(transactions);
         this.claimer = new Claimer(store, transactions, running, settings, clock);
@@ -134,7 +135,7 @@ public final class Engine {
         CommitListener listener = listenerThreads == null ? null
                 : new CommitListener(transactions, Set.copyOf(settings.queues()), this::wakeWorkers);
         Worker worker = new Worker(settings, claimer, link, runner, heartbeat, rescuer, pruner, loopExecutor,
-                scheduler, listener, listenerThreads);
+                scheduler, new MaintenanceLease(transactions, settings.nodeId()), listener, listenerThreads);
         workers.add(worker);
         return worker;
     }
@@ -154,7 +155,7 @@ public final class Engine {
         if (clock instanceof TaskClock databaseClock) {
             Runnable sync = () -> {
                 try {
-                    databaseClock.sync(() -> transactions.requiresNew(store::databaseNow));
+                    databaseClock.sync(() -> transactions.requiresNew(Engine::databaseNow));
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.DEBUG, "Could not read the database's clock; trying again later", e);
                 }
@@ -163,6 +164,18 @@ public final class Engine {
             clockSync = scheduler.scheduleWithFixedDelay(sync, CLOCK_SYNC.toMillis(), CLOCK_SYNC.toMillis(),
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** @return the database's clock now: {@code clock_timestamp()}, which moves on within a transaction too */
+    private static Instant databaseNow(EntityManager em) {
+        Object now = em.createNativeQuery("select clock_timestamp()").getSingleResult();
+        if (now instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (now instanceof OffsetDateTime offsetDateTime) {
+            return offsetDateTime.toInstant();
+        }
+        return (Instant) now;
     }
 
     /** Ends what {@link #useScheduler} started: the application stops. */

@@ -212,33 +212,6 @@ final class TaskStore {
     }
 
     /**
-     * Notifies {@code channel} once per queue, the payload the queue's name; delivered when this transaction commits.
-     *
-     * @return how many notifications were sent
-     */
-    public int notifyCommitted(EntityManager em, String channel, Collection<String> queues) {
-        for (String queue : queues) {
-            em.createNativeQuery("select 1 from pg_notify(:channel, :queue)")
-                    .setParameter("channel", channel)
-                    .setParameter("queue", queue)
-                    .getSingleResult();
-        }
-        return queues.size();
-    }
-
-    /** @return the database's clock now: {@code clock_timestamp()}, which moves on within a transaction too */
-    public Instant databaseNow(EntityManager em) {
-        Object now = em.createNativeQuery("select clock_timestamp()").getSingleResult();
-        if (now instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (now instanceof OffsetDateTime offsetDateTime) {
-            return offsetDateTime.toInstant();
-        }
-        return (Instant) now;
-    }
-
-    /**
      * The heartbeat: one statement refreshes {@code alive_at} of every (task, attempt) this node runs. Native
      * SQL because JPQL cannot join against a list of pairs; the pairs travel as two array literals.
      *

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node's worker: N loops on one executor, each running the tasks its {@link Dispatcher} hands it, and the
- * heartbeat, the rescuer and the pruner on a scheduler. The executors belong to the caller (in a server, the
- * managed ones), so the worker cancels what it submitted and never shuts an executor down.
+ * heartbeat on a scheduler, with the rescuer and the pruner, which run only while this node holds the
+ * {@link MaintenanceLease}. The executors belong to the caller (in a server, the managed ones), so the worker
+ * cancels what it submitted and never shuts an executor down.
  *
  * <p>{@link #stop()} is graceful: nothing more is handed out, and claimed tasks that never started are given back;
  * running tasks get the shutdown grace period to finish (and to record their outcome, should the database be away),
@@ -30,6 +31,7 @@ public final class Worker {
     private final Dispatcher dispatcher;
     private final DatabaseLink link;
     private final CommitListener listener;
+    private final MaintenanceLease lease;
     private final java.util.concurrent.ThreadFactory listenerThreads;
     private final TaskRunner runner;
     private final Heartbeat heartbeat;
@@ -46,9 +48,10 @@ public final class Worker {
 
     Worker(WorkerSettings settings, Claimer claimer, DatabaseLink link, TaskRunner runner, Heartbeat heartbeat,
             Rescuer rescuer, Pruner pruner, ExecutorService loopExecutor, ScheduledExecutorService scheduler,
-            CommitListener listener, java.util.concurrent.ThreadFactory listenerThreads) {
+            MaintenanceLease lease, CommitListener listener, java.util.concurrent.ThreadFactory listenerThreads) {
         this.listener = listener;
         this.listenerThreads = listenerThreads;
+        this.lease = lease;
         this.settings = settings;
         this.dispatcher = new Dispatcher(claimer, link, settings);
         this.link = link;
@@ -81,12 +84,21 @@ public final class Worker {
             }
             lastBeat = java.time.Instant.now();
         }), 0, beat, TimeUnit.MILLISECONDS));
-        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", rescuer::runOnce), rescue,
-                rescue, TimeUnit.MILLISECONDS));
+        long renew = MaintenanceLease.RENEW_EVERY.toMillis();
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("maintenance lease", lease::renew), 0, renew,
+                TimeUnit.MILLISECONDS));
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", () -> {
+            if (lease.isHeld()) {
+                rescuer.runOnce();
+            }
+        }), rescue, rescue, TimeUnit.MILLISECONDS));
         if (pruner.hasWork()) {
             long prune = PRUNE_INTERVAL.toMillis();
-            submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("pruning", pruner::runOnce), prune, prune,
-                    TimeUnit.MILLISECONDS));
+            submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("pruning", () -> {
+                if (lease.isHeld()) {
+                    pruner.runOnce();
+                }
+            }), prune, prune, TimeUnit.MILLISECONDS));
         }
         LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s) on queue(s) {2}", settings.nodeId(),
                 settings.threads(), settings.queues());
@@ -156,6 +168,7 @@ public final class Worker {
         }
         dispatcher.giveBackUnstarted(deadline);
         submitted.forEach(future -> future.cancel(false));
+        periodic("giving up the maintenance lease", lease::release);
         LOG.log(graceful ? Level.INFO : Level.WARNING, graceful
                 ? "TaskQ worker " + settings.nodeId() + " stopped"
                 : "TaskQ worker " + settings.nodeId() + " stopped after interrupting tasks still running at the end "
