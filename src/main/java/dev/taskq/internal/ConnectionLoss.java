@@ -15,7 +15,9 @@ import java.util.Map;
  * <p>Recognised anywhere in the cause chain, since JPA, Hibernate, JTA and a server's pool each wrap the driver's
  * exception their own way: SQL states of class {@code 08} (connection exception), {@code 57P01}-{@code 57P03}
  * (the server shut down, crashed, or cannot accept connections yet), {@code 53300} (too many connections), the
- * JDBC connection exception types, and the socket errors under them.
+ * JDBC connection exception types, the socket errors under them, and a server's pool that cannot hand out a
+ * connection ({@code jakarta.resource.ResourceException}: Payara reports a dead pooled XA connection as
+ * "Error in allocating a connection", with no SQL state).
  */
 final class ConnectionLoss {
 
@@ -27,7 +29,7 @@ final class ConnectionLoss {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable cause = failure; cause != null && seen.put(cause, true) == null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
-                    || cause instanceof SocketException || cause instanceof EOFException) {
+                    || cause instanceof SocketException || cause instanceof EOFException || isPoolFailure(cause)) {
                 return true;
             }
             if (cause instanceof SQLException sql && isConnectionState(sql.getSQLState())) {
@@ -35,6 +37,16 @@ final class ConnectionLoss {
             }
             if (cause instanceof SQLException sql && sql.getNextException() != null
                     && isConnectionState(sql.getNextException().getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** By name, so TaskQ needs no Connector API where there is none (Java SE). */
+    private static boolean isPoolFailure(Throwable cause) {
+        for (Class<?> type = cause.getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals("jakarta.resource.ResourceException")) {
                 return true;
             }
         }
