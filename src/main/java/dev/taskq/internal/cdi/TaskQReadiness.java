@@ -7,7 +7,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * MicroProfile Health readiness: UP when the database answers and, on a node that runs a worker, every loop runs
- * and the heartbeat beats; DOWN with the reason otherwise. Not a bean by itself: {@link TaskQExtension} adds it
+ * and the heartbeat beats, saying whether the worker hears other nodes' enqueues ({@code listening}); DOWN with
+ * the reason otherwise. Not a bean by itself: {@link TaskQExtension} adds it
  * only where the server offers MicroProfile Health.
  */
 @Readiness
@@ -26,9 +27,13 @@ public class TaskQReadiness implements HealthCheck {
                     + e.getMessage()).build();
         }
         String reason = lifecycle.worker().map(worker -> worker.unhealthyReason()).orElse(null);
-        return reason == null
-                ? HealthCheckResponse.named("taskq").up()
-                        .withData("worker", lifecycle.worker().isPresent() ? "running" : "off").build()
-                : HealthCheckResponse.named("taskq").down().withData("reason", reason).build();
+        if (reason != null) {
+            return HealthCheckResponse.named("taskq").down().withData("reason", reason).build();
+        }
+        // Not a condition of readiness: without LISTEN the worker still runs, with its poll's latency.
+        return HealthCheckResponse.named("taskq").up()
+                .withData("worker", lifecycle.worker().isPresent() ? "running" : "off")
+                .withData("listening", lifecycle.worker().map(worker -> worker.isListening()).orElse(false))
+                .build();
     }
 }
