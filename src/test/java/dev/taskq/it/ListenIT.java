@@ -46,7 +46,7 @@ class ListenIT {
             String ref = "listen-" + UUID.randomUUID().toString().substring(0, 8);
             long committed = enqueueAsAnotherNode(ref);
             try {
-                Await.until(Duration.ofSeconds(10), "the task ran", () -> count(
+                Await.until(Duration.ofSeconds(10), "the task ran", () -> TaskRows.single(
                         "select count(*) from test_ledger where ref like 'ran " + ref + " %'") == 1);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "; the server's connections: " + backends(), e);
@@ -90,17 +90,6 @@ class ListenIT {
             return all.toString();
         } catch (SQLException e) {
             return e.toString();
-        }
-    }
-
-    private static long count(String sql) {
-        try (Connection connection = TestDatabase.get().connect();
-                PreparedStatement statement = connection.prepareStatement(sql);
-                ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

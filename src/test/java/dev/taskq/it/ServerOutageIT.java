@@ -10,8 +10,6 @@ import dev.taskq.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -79,28 +77,17 @@ class ServerOutageIT {
     }
 
     private static long ledger() {
-        return single("select count(*) from test_ledger where queue = '" + LedgerJobHandler.LEDGER
+        return TaskRows.single("select count(*) from test_ledger where queue = '" + LedgerJobHandler.LEDGER
                 + "' and ref like '" + QUEUE + "-%'");
     }
 
     private static long distinctLedger() {
-        return single("select count(distinct ref) from test_ledger where queue = '" + LedgerJobHandler.LEDGER
+        return TaskRows.single("select count(distinct ref) from test_ledger where queue = '" + LedgerJobHandler.LEDGER
                 + "' and ref like '" + QUEUE + "-%'");
     }
 
     private static long count(String predicate) {
-        return single("select count(*) from taskq_task where queue = '" + QUEUE + "' and " + predicate);
-    }
-
-    private static long single(String sql) {
-        try (Connection connection = TestDatabase.get().connect();
-                PreparedStatement statement = connection.prepareStatement(sql);
-                ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TaskRows.count("queue = ? and " + predicate, QUEUE);
     }
 
     private static TcpProxy proxy() {

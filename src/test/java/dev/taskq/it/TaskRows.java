@@ -8,7 +8,7 @@ import java.sql.SQLException;
 
 /**
  * What client-side ITs do in the database, as an operator or another node would: insert a task row, read one
- * column of it. Runs in the test JVM only.
+ * column of it, count rows. Runs in the test JVM only.
  */
 final class TaskRows {
 
@@ -45,6 +45,18 @@ final class TaskRows {
                 row.next();
                 return row.getLong(1);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the one number {@code sql} selects: a count of anything in the test database */
+    static long single(String sql) {
+        try (Connection connection = TestDatabase.get().connect();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
