@@ -16,10 +16,19 @@ import dev.taskq.it.app.TimeoutHandler;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskQueue;
 import dev.taskq.support.Await;
+import dev.taskq.internal.cdi.JtaTransactions;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.UserTransaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.naming.InitialContext;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -53,6 +62,12 @@ class TransactionIT {
 
     @Inject
     TaskAdmin admin;
+
+    @Inject
+    JtaTransactions transactions;
+
+    @Resource
+    ManagedExecutorService executor;
 
     private final String ref = UUID.randomUUID().toString().substring(0, 8);
 
@@ -111,6 +126,36 @@ class TransactionIT {
         assertTrue(rows.task(id).getLastError().startsWith("java.lang.IllegalStateException: The transaction ran longer than its timeout of 1 s (@TaskTimeout) and was rolled back"),
                 rows.task(id).getLastError());
         assertEquals(List.of(), rows.ledger("ran " + ref), "its write was rolled back");
+    }
+
+    /**
+     * Payara's {@code @Transactional} interceptors keep a call's saved state in a field that all threads calling one
+     * bean share. When TaskQ demarcated with them, a call from inside an application transaction, made while a
+     * worker thread was inside TaskQ's own, left the worker thread marked as inside a transactional method: its
+     * next {@code UserTransaction} call failed with "Operation not allowed" (a task with @TaskTimeout failed so).
+     */
+    @Test
+    void taskqsTransactionsOnOneThreadNeverTieAnotherThreadsUseOfUserTransaction() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Integer> worker = executor.submit(() -> {
+            transactions.requiresNew(em -> {
+                inside.countDown();
+                Await.until(Duration.ofSeconds(30), "the other thread's call", () -> release.getCount() == 0);
+                return null;
+            });
+            UserTransaction next = (UserTransaction) new InitialContext().lookup("java:comp/UserTransaction");
+            next.begin(); // what a NOT_SUPPORTED handler, or TaskQ's @TaskTimeout, does next on this thread
+            int status = next.getStatus();
+            next.rollback();
+            return status;
+        });
+        assertTrue(inside.await(30, TimeUnit.SECONDS), "the worker thread entered its transaction");
+
+        orders.inTransaction(() -> transactions.requiresNew(em -> em.createNativeQuery("select 1").getSingleResult()));
+        release.countDown();
+
+        assertEquals(Status.STATUS_ACTIVE, worker.get(30, TimeUnit.SECONDS));
     }
 
     @Test

@@ -47,4 +47,10 @@ public class OrderService {
     public long enqueueWithoutTransaction(String ref) {
         return tasks.enqueue(RecordHandler.class, new Job(ref));
     }
+
+    /** Runs {@code work} inside a transaction of the application's own, as any business method that calls TaskQ. */
+    @Transactional
+    public void inTransaction(Runnable work) {
+        work.run();
+    }
 }
