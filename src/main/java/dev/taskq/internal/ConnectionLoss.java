@@ -17,7 +17,7 @@ import java.util.Map;
  * (the server shut down, crashed, or cannot accept connections yet), {@code 53300} (too many connections), the
  * JDBC connection exception types, the socket errors under them, and a server's pool that cannot hand out a
  * connection ({@code jakarta.resource.ResourceException}: Payara reports a dead pooled XA connection as
- * "Error in allocating a connection", with no SQL state).
+ * "Error in allocating a connection", with no SQL state), and a {@link CommitOutcomeUnknown}.
  */
 final class ConnectionLoss {
 
@@ -28,7 +28,8 @@ final class ConnectionLoss {
     static boolean is(Throwable failure) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable cause = failure; cause != null && seen.put(cause, true) == null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+            if (cause instanceof CommitOutcomeUnknown || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLNonTransientConnectionException
                     || cause instanceof SocketException || cause instanceof EOFException || isPoolFailure(cause)) {
                 return true;
             }

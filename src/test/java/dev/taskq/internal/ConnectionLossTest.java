@@ -7,6 +7,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.resource.spi.ResourceAllocationException;
 import java.io.EOFException;
 import java.sql.SQLException;
+import jakarta.transaction.HeuristicMixedException;
 import org.junit.jupiter.api.Test;
 
 /** Which failures mean the database could not be reached, as each layer wraps them. */
@@ -20,6 +21,8 @@ class ConnectionLossTest {
         // Payara, a dead pooled XA connection: no SQL state anywhere in the chain
         assertTrue(ConnectionLoss.is(new PersistenceException(new SQLException("Error in allocating a connection",
                 new ResourceAllocationException("Error in allocating a connection")))));
+        // WildFly, a connection that broke during a one-phase commit: Narayana's heuristic hazard
+        assertTrue(ConnectionLoss.is(new CommitOutcomeUnknown(new HeuristicMixedException())));
     }
 
     @Test

@@ -7,9 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy between the code under test and PostgreSQL, so a test can take the database away without touching the
@@ -24,6 +27,12 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile long refuseUntilNanos = System.nanoTime();
     private volatile boolean closed;
+    private final AtomicReference<Cut> armed = new AtomicReference<>();
+    private final AtomicInteger armedCuts = new AtomicInteger();
+
+    /** A cut that waits for a client to send {@code marker}. */
+    private record Cut(byte[] marker, Duration refuseFor) {
+    }
 
     /** Starts a proxy on a free local port to {@code host:port}. */
     public TcpProxy(String host, int port) throws IOException {
@@ -62,6 +71,21 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts as {@link #cut(Duration)} right after forwarding the first client message that holds {@code marker}, before
+     * the server's answer can come back: with {@code "COMMIT"} (and {@code prepareThreshold=0} on the client's URL,
+     * so that the driver sends the statement's text each time), a commit that the database makes but whose answer
+     * the client never gets.
+     */
+    public void cutAfterClientSends(String marker, Duration refuseFor) {
+        armed.set(new Cut(marker.getBytes(StandardCharsets.US_ASCII), refuseFor));
+    }
+
+    /** @return how many cuts armed by {@link #cutAfterClientSends} have happened */
+    public int armedCutsDone() {
+        return armedCuts.get();
+    }
+
     /** Drops every open connection; new ones are let through. */
     public void dropConnections() {
         cut(Duration.ZERO);
@@ -89,21 +113,26 @@ public final class TcpProxy implements AutoCloseable {
                 server.connect(new InetSocketAddress(targetHost, targetPort), 5_000);
                 open.add(client);
                 open.add(server);
-                pump(client, server);
-                pump(server, client);
+                pump(client, server, true);
+                pump(server, client, false);
             } catch (IOException e) {
                 closeQuietly(client);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     out.write(buffer, 0, n);
                     out.flush();
+                    Cut cut = fromClient ? armed.get() : null;
+                    if (cut != null && contains(buffer, n, cut.marker()) && armed.compareAndSet(cut, null)) {
+                        cut(cut.refuseFor());
+                        armedCuts.incrementAndGet();
+                    }
                 }
             } catch (IOException e) {
                 // the other side or a cut closed it
@@ -114,6 +143,19 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] marker) {
+        outer:
+        for (int start = 0; start + marker.length <= length; start++) {
+            for (int i = 0; i < marker.length; i++) {
+                if (buffer[start + i] != marker[i]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private void closeQuietly(Socket socket) {
