@@ -146,23 +146,32 @@ public class JtaTransactions implements Transactions {
             // Narayana reports a connection that broke during a one-phase commit as a heuristic hazard.
             throw new CommitOutcomeUnknown(e);
         } finally {
-            disassociate(manager);
+            disassociate(manager); // also for an unchecked failure of the commit itself
         }
     }
 
+    /** A null timeout leaves the thread's setting, the server's default, alone: no extra calls per transaction. */
     private static void begin(TransactionManager manager, Duration timeout) {
         try {
-            manager.setTransactionTimeout(timeout == null ? 0 : (int) Math.max(1, timeout.toSeconds()));
+            if (timeout != null) {
+                manager.setTransactionTimeout((int) Math.max(1, timeout.toSeconds()));
+            }
             manager.begin();
         } catch (NotSupportedException | SystemException e) {
             throw new IllegalStateException("Could not begin a transaction"
                     + (timeout == null ? "" : " with a timeout of " + timeout), e);
         } finally {
-            try {
-                manager.setTransactionTimeout(0); // the server's default for whatever begins next on this thread
-            } catch (SystemException e) {
-                // the next transaction on this thread may keep this timeout; nothing is lost
+            if (timeout != null) {
+                resetTimeout(manager);
             }
+        }
+    }
+
+    private static void resetTimeout(TransactionManager manager) {
+        try {
+            manager.setTransactionTimeout(0); // the server's default for whatever begins next on this thread
+        } catch (SystemException e) {
+            // the next transaction on this thread may keep this timeout; nothing is lost
         }
     }
 
