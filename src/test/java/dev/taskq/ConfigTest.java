@@ -34,6 +34,8 @@ class ConfigTest {
         assertEquals(Duration.ZERO, settings.succeededRetention());
         assertEquals(null, settings.failedRetention(), "failed tasks are kept for a person");
         assertTrue(settings.nodeId().endsWith("/" + ProcessHandle.current().pid()), settings.nodeId());
+        assertEquals(100, settings.completionBatchSize());
+        assertEquals(Duration.ofMillis(20), settings.completionBatchWindow());
     }
 
     @Test
@@ -60,6 +62,12 @@ class ConfigTest {
         assertEquals("web-1", settings.nodeId());
         assertEquals(Duration.ofDays(7), settings.succeededRetention());
         assertEquals(Duration.ofDays(30), settings.failedRetention());
+
+        WorkerSettings unbatched = WorkerSettings.from(ConfigReader.of(Map.of(
+                WorkerSettings.COMPLETION_BATCH_SIZE, "1",
+                WorkerSettings.COMPLETION_BATCH_WINDOW, "PT0.005S")));
+        assertEquals(1, unbatched.completionBatchSize());
+        assertEquals(Duration.ofMillis(5), unbatched.completionBatchWindow());
     }
 
     @Test

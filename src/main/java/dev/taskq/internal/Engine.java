@@ -63,7 +63,7 @@ public final class Engine {
         listeners.add(throughput);
         this.depthSampler = new DepthSampler(store, transactions, throughput, clock);
         this.runner = new TaskRunner(handlers, codec, store, transactions, link, running, settings.keepSucceeded(),
-                clock, random, listeners);
+                clock, random, listeners, new CompletionBatch(transactions, link, running, listeners, clock, settings));
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(store, transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);

@@ -3,7 +3,8 @@ package dev.taskq.internal;
 import java.time.Duration;
 
 /**
- * Told of every attempt this node runs, on the thread that runs it: the seam through which the node's throughput
+ * Told of every attempt this node runs, on the thread that runs it (a success recorded with a
+ * {@link CompletionBatch}, on the thread that records the batch): the seam through which the node's throughput
  * figures and the server's metrics library see the work. Implementations must be quick and thread-safe; an
  * exception they throw is logged and never changes the attempt. Durations are never negative (nodes' clocks differ
  * a little, so a wait measured against another node's ETA can come out below zero: it is reported as zero).

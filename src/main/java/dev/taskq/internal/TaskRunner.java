@@ -24,8 +24,13 @@ public final class TaskRunner {
 
     /** How an attempt ended. */
     public enum Outcome {
-        /** The handler returned and the completion committed with its work. */
+        /** The handler returned and the completion committed (with its work, unless it ran outside a transaction). */
         SUCCEEDED,
+        /**
+         * The handler, run outside a transaction, returned; its completion waits in the {@link CompletionBatch}, and
+         * listeners hear the outcome once it is recorded. Never reported to a {@link RunListener}.
+         */
+        COMPLETING,
         /** The handler failed; the task is PENDING again, due after its back-off. */
         RETRYING,
         /** The handler failed for good, or the task could not run at all: FAILED with its error. */
@@ -46,11 +51,12 @@ public final class TaskRunner {
     private final Clock clock;
     private final RandomGenerator random;
     private final RunListener listener;
+    private final CompletionBatch completions;
     private volatile boolean abandoning;
 
     TaskRunner(HandlerRegistry handlers, ArgsCodec codec, TaskStore store, Transactions transactions,
             DatabaseLink link, RunningTasks running, boolean keepSucceeded, Clock clock, RandomGenerator random,
-            RunListener listener) {
+            RunListener listener, CompletionBatch completions) {
         this.handlers = handlers;
         this.codec = codec;
         this.store = store;
@@ -61,11 +67,25 @@ public final class TaskRunner {
         this.clock = clock;
         this.random = random;
         this.listener = listener;
+        this.completions = completions;
     }
 
     /** From now on, failures are not recorded: the worker is interrupting its tasks to stop. */
     void abandonInFlight() {
         abandoning = true;
+    }
+
+    /**
+     * Records the successes that wait in the completion batch now, one try; what the database does not take waits
+     * for the next flush. The worker's scheduler calls it every {@link WorkerSettings#completionBatchWindow()}.
+     */
+    public void flushCompletions() {
+        completions.flush();
+    }
+
+    /** Records every waiting success, retrying while the database does not answer until {@code giveUp}. */
+    void flushAllCompletions(java.util.function.BooleanSupplier giveUp) {
+        completions.flushAll(giveUp);
     }
 
     /**
@@ -76,13 +96,17 @@ public final class TaskRunner {
     public Outcome run(ClaimedTask task) {
         Instant start = clock.instant();
         listener.started(task, since(task.eta(), start), since(task.claimedAt(), start));
-        Outcome outcome;
+        Outcome outcome = null;
         try {
-            outcome = attempt(task);
+            outcome = attempt(task, start);
         } finally {
-            running.remove(task);
+            if (outcome != Outcome.COMPLETING) {
+                running.remove(task);
+            }
         }
-        listener.finished(task, outcome, since(start, clock.instant()));
+        if (outcome != Outcome.COMPLETING) {
+            listener.finished(task, outcome, since(start, clock.instant()));
+        }
         return outcome;
     }
 
@@ -91,7 +115,7 @@ public final class TaskRunner {
         return elapsed.isNegative() ? Duration.ZERO : elapsed;
     }
 
-    private Outcome attempt(ClaimedTask task) {
+    private Outcome attempt(ClaimedTask task, Instant start) {
         HandlerBinding handler = handlers.find(task.name()).orElse(null);
         if (handler == null) {
             return failForGood(task, "No task handler named '" + task.name() + "' in this application (known: "
@@ -128,6 +152,10 @@ public final class TaskRunner {
                 }
             } else {
                 String result = resultToKeep(handler, transactions.notSupported(() -> invoke(handler, args)));
+                if (result == null && completions.enabled()) {
+                    completions.add(task, start, () -> abandoning);
+                    return Outcome.COMPLETING;
+                }
                 Instant finished = clock.instant();
                 if (!link.untilAnswered(em -> store.markSucceeded(em, task, finished, keepSucceeded, result),
                         () -> abandoning)) {

@@ -343,11 +343,11 @@ final class TaskStore {
     public record Rescued(TaskRef task, boolean requeued) {
     }
 
-    private static OffsetDateTime utc(Instant instant) {
+    static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static String arrayLiteral(List<? extends Number> numbers) {
+    static String arrayLiteral(List<? extends Number> numbers) {
         return numbers.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 }

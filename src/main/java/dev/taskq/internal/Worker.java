@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #stop()} is graceful: nothing more is handed out, and claimed tasks that never started are given back;
  * running tasks get the shutdown grace period to finish (and to record their outcome, should the database be away),
- * keeping their heartbeat; then they are interrupted and left RUNNING, for the dirty policy to judge. Nothing is
- * lost.
+ * keeping their heartbeat; then they are interrupted and left RUNNING, for the dirty policy to judge. Successes that
+ * wait in the {@link CompletionBatch} are recorded before the stop returns. Nothing is lost.
  */
 public final class Worker {
 
@@ -84,6 +84,9 @@ public final class Worker {
             }
             lastBeat = java.time.Instant.now();
         }), 0, beat, TimeUnit.MILLISECONDS));
+        long window = settings.completionBatchWindow().toMillis();
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("completion batch", runner::flushCompletions),
+                window, window, TimeUnit.MILLISECONDS));
         long renew = MaintenanceLease.RENEW_EVERY.toMillis();
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("maintenance lease", lease::renew), 0, renew,
                 TimeUnit.MILLISECONDS));
@@ -166,6 +169,7 @@ public final class Worker {
             submitted.forEach(future -> future.cancel(true));
             await(loopsEnded, AFTER_INTERRUPT);
         }
+        runner.flushAllCompletions(() -> java.time.Instant.now().isAfter(deadline));
         dispatcher.giveBackUnstarted(deadline);
         submitted.forEach(future -> future.cancel(false));
         periodic("giving up the maintenance lease", lease::release);

@@ -32,10 +32,15 @@ import java.util.regex.Pattern;
  * @param failedRetention   {@value #FAILED_RETENTION}: how long FAILED tasks are kept; {@code null} keeps them
  *                          until a person removes them
  * @param nodeId            {@value #NODE_ID}: this node's name on the rows it runs
+ * @param completionBatchSize   {@value #COMPLETION_BATCH_SIZE}: the most successes of handlers that run outside a
+ *                              transaction recorded by one statement; 1 records each on its own
+ * @param completionBatchWindow {@value #COMPLETION_BATCH_WINDOW}: how long such a success waits for its batch to
+ *                              fill before it is recorded anyway
  */
 public record WorkerSettings(boolean enabled, List<String> queues, int threads, int prefetch, Duration pollInterval,
         Duration heartbeatInterval, Duration dirtyThreshold, DirtyPolicy dirtyPolicy, Duration shutdownGrace,
-        Duration succeededRetention, Duration failedRetention, String nodeId) {
+        Duration succeededRetention, Duration failedRetention, String nodeId, int completionBatchSize,
+        Duration completionBatchWindow) {
 
     public static final String ENABLED = "taskq.worker.enabled";
     public static final String QUEUES = "taskq.worker.queues";
@@ -51,6 +56,8 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     /** The value of {@value #FAILED_RETENTION} that keeps failed tasks until a person removes them. */
     public static final String FOREVER = "forever";
     public static final String NODE_ID = "taskq.worker.node-id";
+    public static final String COMPLETION_BATCH_SIZE = "taskq.worker.completion-batch-size";
+    public static final String COMPLETION_BATCH_WINDOW = "taskq.worker.completion-batch-window";
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -68,6 +75,8 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         requireBetween(DIRTY_THRESHOLD, dirtyThreshold, heartbeatInterval.multipliedBy(3), Duration.ofDays(1));
         requireBetween(SHUTDOWN_GRACE, shutdownGrace, Duration.ZERO, Duration.ofMinutes(10));
         requireBetween(SUCCEEDED_RETENTION, succeededRetention, Duration.ZERO, Duration.ofDays(3650));
+        requireBetween(COMPLETION_BATCH_SIZE, completionBatchSize, 1, 1000);
+        requireBetween(COMPLETION_BATCH_WINDOW, completionBatchWindow, Duration.ofMillis(1), Duration.ofSeconds(1));
         if (failedRetention != null) {
             requireBetween(FAILED_RETENTION, failedRetention, Duration.ofMinutes(1), Duration.ofDays(3650));
         }
@@ -107,7 +116,10 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
                 value.apply(SUCCEEDED_RETENTION).map(v -> parseDuration(SUCCEEDED_RETENTION, v)).orElse(Duration.ZERO),
                 value.apply(FAILED_RETENTION).filter(v -> !v.equalsIgnoreCase(FOREVER))
                         .map(v -> parseDuration(FAILED_RETENTION, v)).orElse(null),
-                value.apply(NODE_ID).orElseGet(WorkerSettings::defaultNodeId));
+                value.apply(NODE_ID).orElseGet(WorkerSettings::defaultNodeId),
+                value.apply(COMPLETION_BATCH_SIZE).map(v -> parseInt(COMPLETION_BATCH_SIZE, v)).orElse(100),
+                value.apply(COMPLETION_BATCH_WINDOW).map(v -> parseDuration(COMPLETION_BATCH_WINDOW, v))
+                        .orElse(Duration.ofMillis(20)));
     }
 
     /** @return whether succeeded tasks are kept as SUCCEEDED for a while rather than deleted */
@@ -130,6 +142,8 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         all.put(SUCCEEDED_RETENTION, succeededRetention.toString());
         all.put(FAILED_RETENTION, failedRetention == null ? FOREVER : failedRetention.toString());
         all.put(NODE_ID, nodeId);
+        all.put(COMPLETION_BATCH_SIZE, String.valueOf(completionBatchSize));
+        all.put(COMPLETION_BATCH_WINDOW, completionBatchWindow.toString());
         all.put(key, value);
         return from(ConfigReader.of(all));
     }
