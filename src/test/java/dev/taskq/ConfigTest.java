@@ -24,7 +24,7 @@ class ConfigTest {
         assertTrue(settings.enabled());
         assertEquals(List.of("default"), settings.queues());
         assertEquals(4, settings.threads());
-        assertEquals(8, settings.prefetch());
+        assertEquals(64, settings.prefetch());
         assertEquals(Duration.ofSeconds(1), settings.pollInterval());
         assertEquals(Duration.ofSeconds(1), settings.heartbeatInterval());
         assertEquals(Duration.ofSeconds(30), settings.dirtyThreshold());

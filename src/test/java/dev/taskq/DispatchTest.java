@@ -41,6 +41,33 @@ class DispatchTest {
         }
     }
 
+    /** Takes 40 ms, far longer than a claim, and notes how many tasks this node held when it started. */
+    @TaskName("slow")
+    final class Slow implements TaskHandler<Ref> {
+        final java.util.concurrent.atomic.AtomicInteger mostHeld = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void handle(Ref args) {
+            mostHeld.accumulateAndGet(h.engine().running().size(), Math::max);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(40));
+            h.writeLedger(args.ref());
+        }
+    }
+
+    @Test
+    void tasksThatTakeLongerThanAClaimGetAShortLineThoughThePrefetchIsLarge() {
+        Slow slow = new Slow();
+        h.startWith(settings -> settings.with(WorkerSettings.THREADS, "2").with(WorkerSettings.PREFETCH, "64"), slow);
+        h.tasks().enqueueAll(Slow.class, IntStream.range(0, 40).mapToObj(i -> new Ref("s" + i)).toList(),
+                h.options());
+
+        h.startWorker();
+        Await.until(Duration.ofSeconds(60), "all ran", () -> h.ledger().size() == 40);
+
+        assertTrue(slow.mostHeld.get() <= 2 + 2, "2 loops and a line of at most 2 (the first claim's, before any "
+                + "task was measured), not the prefetch of 64, but the node held " + slow.mostHeld.get());
+    }
+
     @Test
     void aBlockedTaskDelaysNoneOfAThousandShortOnesWhileLoopsAreFree() throws Exception {
         Blocking blocking = new Blocking();

@@ -11,9 +11,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Hands claimed tasks to a worker's loops, claiming only what they can start now: a task for every loop that waits,
- * plus at most {@link WorkerSettings#prefetch()} more, which wait in line for the next loop to come free. So a task
+ * plus a line of at most {@link WorkerSettings#prefetch()} more, which wait for the next loop to come free. So a task
  * is RUNNING only while a loop is on it, or while it is one of those few; a blocked task holds its own loop and no
  * other task.
+ *
+ * <p>The line is as long as the loops need to stay busy through one claim: twice the tasks they finish while a claim
+ * runs, from smoothed measures of both, and never longer than the prefetch. Tasks that take longer than a claim get
+ * a line of one; no-op tasks get the whole prefetch, which amortizes each claim's round trips over many tasks.
  *
  * <p>There is no dispatcher thread: the first loop that finds the line short claims for every loop that waits,
  * the others wait for its result. A claim that finds fewer due tasks than it asked for makes the loops wait for a
@@ -30,7 +34,11 @@ final class Dispatcher {
     private final Claimer claimer;
     private final DatabaseLink link;
     private final int prefetch;
+    private final int threads;
     private final long pollNanos;
+    /** Smoothed nanoseconds of one claim, and of one task on a loop (its completion included): they size the line. */
+    private double claimNanos;
+    private double taskNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<ClaimedTask> ready = new ArrayDeque<>();
@@ -51,6 +59,7 @@ final class Dispatcher {
         this.claimer = claimer;
         this.link = link;
         this.prefetch = settings.prefetch();
+        this.threads = settings.threads();
         this.pollNanos = settings.pollInterval().toNanos();
     }
 
@@ -70,7 +79,7 @@ final class Dispatcher {
                 }
                 long now = System.nanoTime();
                 boolean mayClaim = !claiming && now - retryAt >= 0 && !(wakes == dryAtWake && now - dryUntil < 0);
-                if (!ready.isEmpty() && (ready.size() > prefetch / 2 || !mayClaim)) {
+                if (!ready.isEmpty() && (ready.size() > line() / 2 || !mayClaim)) {
                     return ready.poll();
                 }
                 if (mayClaim) {
@@ -84,6 +93,29 @@ final class Dispatcher {
             waiting--;
             lock.unlock();
         }
+    }
+
+    /** A loop ran a task (its completion included) in {@code nanos}: part of what sizes the line. */
+    void ran(long nanos) {
+        lock.lock();
+        try {
+            taskNanos = smooth(taskNanos, nanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many claimed tasks to keep in line beside the waiting loops (see the class comment) */
+    private int line() {
+        if (prefetch == 0 || claimNanos == 0 || taskNanos == 0) {
+            return Math.min(prefetch, threads); // until both are measured
+        }
+        double busy = 2.0 * threads * claimNanos / taskNanos;
+        return (int) Math.max(1, Math.min(prefetch, Math.ceil(busy)));
+    }
+
+    private static double smooth(double average, long sample) {
+        return average == 0 ? sample : average + 0.2 * (sample - average);
     }
 
     /** An enqueue of a due task committed: waiting loops look at once instead of at the next poll. */
@@ -132,7 +164,7 @@ final class Dispatcher {
     /** Claims for the loops that wait; called with the lock held, which it lets go during the claim. */
     private void claimForWaitingLoops() {
         claiming = true;
-        int want = waiting + prefetch - ready.size();
+        int want = waiting + line() - ready.size();
         long wakesBefore = wakes; // a wake-up during the claim may be for a commit the claim did not see
         List<ClaimedTask> claimed = List.of();
         RuntimeException failure = null;
@@ -141,7 +173,15 @@ final class Dispatcher {
             repair(() -> true);
             Instant claimAt = claimer.nextClaimInstant();
             try {
+                long began = System.nanoTime();
                 claimed = claimer.claim(want, claimAt);
+                long took = System.nanoTime() - began;
+                lock.lock();
+                try {
+                    claimNanos = smooth(claimNanos, took);
+                } finally {
+                    lock.unlock();
+                }
                 link.answered();
             } catch (RuntimeException e) {
                 if (link.failed(e)) {

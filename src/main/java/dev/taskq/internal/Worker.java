@@ -184,7 +184,9 @@ public final class Worker {
         loopsRunning.incrementAndGet();
         try {
             for (ClaimedTask task = dispatcher.next(); task != null; task = dispatcher.next()) {
+                long began = System.nanoTime();
                 runner.run(task);
+                dispatcher.ran(System.nanoTime() - began);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

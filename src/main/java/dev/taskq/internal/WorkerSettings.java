@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * @param enabled           {@value #ENABLED}: whether this node runs a worker at all (false on web-only nodes)
  * @param queues            {@value #QUEUES}: the queues this node claims from
  * @param threads           {@value #THREADS}: claim-and-run loops
- * @param prefetch          {@value #PREFETCH}: tasks claimed ahead of the loops, waiting for the next free one
+ * @param prefetch          {@value #PREFETCH}: the most tasks claimed ahead of the loops, waiting for the next free
+ *                          one; the line is shorter where tasks take longer than a claim (see {@link Dispatcher})
  * @param pollInterval      {@value #POLL_INTERVAL}: how long an idle loop waits before it looks again
  * @param heartbeatInterval {@value #HEARTBEAT_INTERVAL}: how often running tasks' {@code alive_at} is refreshed
  * @param dirtyThreshold    {@value #DIRTY_THRESHOLD}: how old a heartbeat may be before its task is dirty
@@ -105,7 +106,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
                 value.apply(QUEUES).map(v -> Arrays.stream(v.split(",", -1)).map(String::trim).toList())
                         .orElse(List.of("default")),
                 value.apply(THREADS).map(v -> parseInt(THREADS, v)).orElse(4),
-                value.apply(PREFETCH).map(v -> parseInt(PREFETCH, v)).orElse(8),
+                value.apply(PREFETCH).map(v -> parseInt(PREFETCH, v)).orElse(64),
                 value.apply(POLL_INTERVAL).map(v -> parseDuration(POLL_INTERVAL, v)).orElse(Duration.ofSeconds(1)),
                 value.apply(HEARTBEAT_INTERVAL).map(v -> parseDuration(HEARTBEAT_INTERVAL, v))
                         .orElse(Duration.ofSeconds(1)),
