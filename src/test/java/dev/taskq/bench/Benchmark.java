@@ -30,6 +30,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.hibernate.SessionFactory;
+import org.hibernate.stat.Statistics;
 
 /**
  * TaskQ's engine in Java SE against the test PostgreSQL, beside the bare-SQL references of {@link References}
@@ -50,6 +52,7 @@ public final class Benchmark {
     private static final int[] LOOPS = {1, 2, 4, 8};
     private static final String QUEUE = "bench";
     private static final String PICKUP_QUEUE = "bench-pickup";
+    private static final java.nio.file.Path CHART = java.nio.file.Path.of("target", "benchmark.png");
 
     /** Does nothing, in the worker's transaction: the benchmark measures the queue, not the work. */
     @TaskName("noop")
@@ -81,6 +84,7 @@ public final class Benchmark {
 
     private final TestDatabase database = TestDatabase.get();
     private final References references = new References(database);
+    private final DbSchedulerPeer dbSchedulerPeer = new DbSchedulerPeer(database);
     private final LocalTransactions transactions = new LocalTransactions(database.entityManagerFactory());
     private final WorkerSettings settings = WorkerSettings.defaults()
             .with(WorkerSettings.QUEUES, QUEUE)
@@ -88,6 +92,9 @@ public final class Benchmark {
     private final TaskQueue tasks = Engine.create(transactions, settings, Clock.systemUTC(), new NoOp(),
             new OutsideNoOp()).queue();
     private final TaskOptions options = TaskOptions.defaults().withQueue(QUEUE);
+    private final Statistics statistics = database.entityManagerFactory().unwrap(SessionFactory.class).getStatistics();
+    /** The last {@link #runTasks} round's SQL statements and transactions per task, all of the engine's work in. */
+    private double[] lastCost = new double[2];
 
     public static void main(String[] args) throws Exception {
         QuietLogs.apply();
@@ -103,29 +110,51 @@ public final class Benchmark {
                 median(() -> references.insertOneByOne(SINGLE_ENQUEUES)));
         results.add("enqueue-all-1000", 1, median(this::enqueueBatches), "tasks/s", "ref-insert-1000-values",
                 median(() -> references.insertMultiRow(BATCHES, BATCH)));
-        for (int loops : LOOPS) {
+        Chart chart = new Chart(LOOPS);
+        for (int index = 0; index < LOOPS.length; index++) {
+            int loops = LOOPS[index];
             double atomic = median(() -> runTasks(loops, NoOp.class));
+            double[] atomicCost = lastCost.clone();
             double batched = median(() -> runTasks(loops, OutsideNoOp.class));
+            double[] batchedCost = lastCost.clone();
             double claim1 = median(() -> reference(loops, 1, false));
             double claim10 = median(() -> reference(loops, 10, false));
             double claim100 = median(() -> reference(loops, 100, true));
+            double dbScheduler = median(() -> dbSchedulerPeer.consume(TASKS, loops));
+            chart.put("TaskQ atomic", index, atomic);
+            chart.put("TaskQ batched (NOT_SUPPORTED)", index, batched);
+            chart.put("db-scheduler", index, dbScheduler);
+            chart.put("ref-claim1", index, claim1);
+            chart.put("ref-claim10-delete-each", index, claim10);
+            chart.put("ref-claim100-delete-batch", index, claim100);
             results.add("atomic-noop", loops, atomic, "tasks/s", "ref-claim1", claim1);
             results.add("atomic-noop", loops, atomic, "tasks/s", "ref-claim10-delete-each", claim10);
             results.add("atomic-noop", loops, atomic, "tasks/s", "ref-claim100-delete-batch", claim100);
+            results.add("atomic-noop", loops, atomic, "tasks/s", "db-scheduler", dbScheduler);
             results.add("batched-noop", loops, batched, "tasks/s", "ref-claim1", claim1);
             results.add("batched-noop", loops, batched, "tasks/s", "ref-claim100-delete-batch", claim100);
+            // ref-claim1 sends two statements per task (the claim, the delete), each in a transaction of its own.
+            results.add("atomic-noop-statements", loops, atomicCost[0], "per-task", "ref-claim1", 2);
+            results.add("atomic-noop-commits", loops, atomicCost[1], "per-task", "ref-claim1", 2);
+            results.add("batched-noop-statements", loops, batchedCost[0], "per-task", "ref-claim1", 2);
+            results.add("batched-noop-commits", loops, batchedCost[1], "per-task", "ref-claim1", 2);
         }
         double[] pickups = pickups();
         int defaultLoops = WorkerSettings.defaults().threads();
         results.add("pickup-p50", defaultLoops, Rates.percentile(pickups, 0.50), "ms", "target-p50", 5);
         results.add("pickup-p99", defaultLoops, Rates.percentile(pickups, 0.99), "ms", "target-p99", 25);
         results.printLines();
+        chart.write(pickups, CHART);
+        System.out.println("\nChart: " + CHART.toAbsolutePath());
         System.out.println("""
 
                 References, plain JDBC on TaskQ's own table: ref-insert-1 a one-row INSERT per transaction; \
                 ref-insert-1000-values one 1,000-row INSERT per transaction; ref-claimN claims N due rows with \
                 FOR NO KEY UPDATE SKIP LOCKED and marks them RUNNING in one transaction, then deletes each in its \
-                own (delete-each) or all in one (delete-batch), on as many connections as TaskQ has loops. Pickup: \
+                own (delete-each) or all in one (delete-batch), on as many connections as TaskQ has loops. \
+                db-scheduler: the peer's one-time no-op tasks, lock-and-fetch, as many threads as loops. Statements and \
+                commits per task: all the engine sent while it ran (claims, completions, heartbeats, maintenance). \
+                A task counts once its success is recorded. Pickup: \
                 enqueue commit to handler start on an idle queue with default settings, %d samples, against the \
                 targets of the engine issue.""".formatted(PICKUPS));
     }
@@ -190,12 +219,17 @@ public final class Benchmark {
             }
         });
         Worker worker = engine.worker(pool, scheduler);
+        statistics.setStatisticsEnabled(true);
+        statistics.clear();
         long start = System.nanoTime();
         worker.start();
         if (!done.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("tasks did not finish: " + done.getCount() + " left");
         }
         double rate = Rates.perSecond(TASKS, start);
+        lastCost = new double[] {(double) statistics.getPrepareStatementCount() / TASKS,
+                (double) statistics.getTransactionCount() / TASKS};
+        statistics.setStatisticsEnabled(false);
         worker.stop();
         pool.shutdownNow();
         scheduler.shutdownNow();
