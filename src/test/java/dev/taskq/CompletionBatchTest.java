@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.taskq.internal.ClaimedTask;
-import dev.taskq.internal.RunListener;
 import dev.taskq.internal.TaskRunner.Outcome;
 import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.Await;
+import dev.taskq.support.OnOutcome;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;
 import jakarta.transaction.Transactional;
@@ -51,16 +51,7 @@ class CompletionBatchTest {
 
     private void start(UnaryOperator<WorkerSettings> adjust) {
         h.startWith(adjust, new Outside());
-        h.engine().runListeners().add(new RunListener() {
-            @Override
-            public void started(ClaimedTask task, Duration sinceDue, Duration sinceClaim) {
-            }
-
-            @Override
-            public void finished(ClaimedTask task, Outcome outcome, Duration took) {
-                finished.add(outcome);
-            }
-        });
+        h.engine().runListeners().add((OnOutcome) (task, outcome) -> finished.add(outcome));
     }
 
     private List<ClaimedTask> enqueueAndClaim(int count) {

@@ -4,13 +4,12 @@ import dev.taskq.TaskHandler;
 import dev.taskq.TaskName;
 import dev.taskq.TaskOptions;
 import dev.taskq.TaskQueue;
-import dev.taskq.internal.ClaimedTask;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.LocalTransactions;
-import dev.taskq.internal.RunListener;
 import dev.taskq.internal.TaskRunner;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.support.OnOutcome;
 import dev.taskq.support.QuietLogs;
 import dev.taskq.support.TestDatabase;
 import jakarta.transaction.Transactional;
@@ -19,7 +18,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -206,16 +204,9 @@ public final class Benchmark {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Engine engine = Engine.create(transactions, settings.with(WorkerSettings.THREADS, String.valueOf(loops)),
                 Clock.systemUTC(), new NoOp(), new OutsideNoOp());
-        engine.runListeners().add(new RunListener() {
-            @Override
-            public void started(ClaimedTask task, Duration sinceDue, Duration sinceClaim) {
-            }
-
-            @Override
-            public void finished(ClaimedTask task, TaskRunner.Outcome outcome, Duration took) {
-                if (outcome == TaskRunner.Outcome.SUCCEEDED) {
-                    done.countDown();
-                }
+        engine.runListeners().add((OnOutcome) (task, outcome) -> {
+            if (outcome == TaskRunner.Outcome.SUCCEEDED) {
+                done.countDown();
             }
         });
         Worker worker = engine.worker(pool, scheduler);

@@ -74,7 +74,7 @@ final class Chart {
         for (int i = 0; i < loops.length; i++) {
             g.drawString(String.valueOf(loops[i]), x(i, left, right) - 3, bottom + 16);
         }
-        int legend = top;
+        int legend = bottom - 16 * series.size() - 6; // bottom right: the slowest line stays above 100 tasks/s
         int color = 0;
         for (Map.Entry<String, double[]> line : series.entrySet()) {
             g.setColor(COLORS[color++ % COLORS.length]);
@@ -91,7 +91,7 @@ final class Chart {
                 previousX = x;
                 previousY = y;
             }
-            g.drawString(line.getKey(), right - 190, legend += 16);
+            g.drawString(line.getKey(), right - 200, legend += 16);
         }
     }
 

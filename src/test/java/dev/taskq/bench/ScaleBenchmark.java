@@ -1,12 +1,11 @@
 package dev.taskq.bench;
 
-import dev.taskq.internal.ClaimedTask;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.LocalTransactions;
-import dev.taskq.internal.RunListener;
 import dev.taskq.internal.TaskRunner;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.support.OnOutcome;
 import dev.taskq.support.QuietLogs;
 import dev.taskq.support.TestDatabase;
 import java.lang.management.ManagementFactory;
@@ -14,7 +13,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * How TaskQ's claim holds up with size, measured against TaskQ's own figure at the small size in the same run, with
  * the atomic no-op handler on 4 loops and no vacuum while the queue runs (as on a server with autovacuum off):
- * {@code backlog-1m} (the first 20,000 tasks of a 1,000,000-task backlog against a 1,000-task one, consumed whole),
+ * {@code backlog-1m} (tasks 2,000 to 20,000 of a 1,000,000-task backlog, against the same tasks of a backlog kept
+ * between 500 and 1,000 by topping it up, so that both leave the same dead rows behind),
  * {@code burn-down-last-50k} (the last 50,000 of a 300,000-task burn-down against its first 50,000), and the heap
  * after the burn-down against the heap after its first 10,000 tasks.
  *
@@ -49,9 +48,8 @@ public final class ScaleBenchmark {
         System.out.printf("%nTaskQ scale benchmark: %s, %d cores, %d loops%n%n", database.url(),
                 Runtime.getRuntime().availableProcessors(), LOOPS);
         Results results = new Results();
-        double small = Rates.median(new double[] {backlog(1_000, 1_000), backlog(1_000, 1_000),
-                backlog(1_000, 1_000)});
-        results.add("backlog-1m", LOOPS, backlog(1_000_000, 20_000), "tasks/s", "backlog-1k", small);
+        double small = backlog(1_000, true);
+        results.add("backlog-1m", LOOPS, backlog(1_000_000, false), "tasks/s", "backlog-1k", small);
         BurnDown burnDown = burnDown(300_000);
         results.add("burn-down-last-50k", LOOPS, burnDown.last, "tasks/s", "burn-down-first-50k", burnDown.first);
         results.add("heap-after-300k", LOOPS, burnDown.heapAtEnd / 1e6, "MB", "heap-after-10k",
@@ -62,15 +60,30 @@ public final class ScaleBenchmark {
     private record BurnDown(double first, double last, long heapAt10k, long heapAtEnd) {
     }
 
-    /** @return tasks per second over the first {@code measured} tasks of a vacuumed backlog of {@code pending} */
-    private double backlog(int pending, int measured) throws Exception {
+    /**
+     * @param topUp whether to add 500 tasks whenever 500 are done, keeping the backlog near {@code pending}
+     * @return tasks per second over tasks 2,000 to 20,000 of a vacuumed backlog of {@code pending} (the first 2,000
+     *         warm the JVM and the line up)
+     */
+    private double backlog(int pending, boolean topUp) throws Exception {
+        int from = 2_000;
+        int to = 20_000;
         fill(pending);
-        long[] at = new long[measured + 1];
-        return consume(measured, done -> {
-            if (done <= measured) {
+        long[] at = new long[to + 1];
+        ExecutorService feeder = Executors.newSingleThreadExecutor();
+        try {
+            return consume(to, done -> {
+                if (done > to) {
+                    return; // the line's last tasks, run while the worker stops
+                }
                 at[(int) done] = System.nanoTime();
-            }
-        }, () -> measured / ((at[measured] - at[0]) / 1e9), at);
+                if (topUp && done % 500 == 0) {
+                    feeder.submit(() -> add(500));
+                }
+            }, () -> (to - from) / ((at[to] - at[from]) / 1e9), at);
+        } finally {
+            feeder.shutdownNow();
+        }
     }
 
     private BurnDown burnDown(int tasks) throws Exception {
@@ -105,18 +118,11 @@ public final class ScaleBenchmark {
         Engine engine = Engine.create(transactions, settings, Clock.systemUTC(), new Benchmark.NoOp());
         AtomicLong done = new AtomicLong();
         Object finished = new Object();
-        engine.runListeners().add(new RunListener() {
-            @Override
-            public void started(ClaimedTask task, Duration sinceDue, Duration sinceClaim) {
-            }
-
-            @Override
-            public void finished(ClaimedTask task, TaskRunner.Outcome outcome, Duration took) {
-                if (outcome == TaskRunner.Outcome.SUCCEEDED) {
-                    synchronized (finished) {
-                        progress.done(done.incrementAndGet());
-                        finished.notifyAll();
-                    }
+        engine.runListeners().add((OnOutcome) (task, outcome) -> {
+            if (outcome == TaskRunner.Outcome.SUCCEEDED) {
+                synchronized (finished) {
+                    progress.done(done.incrementAndGet());
+                    finished.notifyAll();
                 }
             }
         });
@@ -145,11 +151,21 @@ public final class ScaleBenchmark {
     private void fill(int tasks) throws SQLException {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             statement.execute("truncate taskq_task");
+        }
+        add(tasks);
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("vacuum analyze taskq_task");
+        }
+    }
+
+    /** Writes {@code tasks} due no-op tasks in one statement. */
+    private Void add(int tasks) throws SQLException {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             statement.execute("insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, "
                     + "max_attempts, created_at) select nextval('taskq_task_seq'), '" + QUEUE + "', 'noop', '1', "
                     + "'PENDING', 0, now(), 0, 3, now() from generate_series(1, " + tasks + ")");
-            statement.execute("vacuum analyze taskq_task");
         }
+        return null;
     }
 
     private static long usedHeapAfterGc() {
