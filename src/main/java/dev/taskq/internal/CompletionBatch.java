@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
  * <p>Until its batch is recorded a finished task stays in {@link RunningTasks}, so the heartbeat keeps it alive, and
  * its {@link RunListener#finished} waits for the record: {@link TaskRunner.Outcome#SUCCEEDED}, or
  * {@link TaskRunner.Outcome#LOST} if another attempt owns the row by then. A full batch that the database does not
- * take is retried on its loop, with back-off, until it does; the scheduler's flush tries once per window.
+ * take is retried on its loop, with back-off, until it does; the scheduler's flush tries once per window while the
+ * database answers.
  */
 final class CompletionBatch {
 
@@ -72,8 +73,14 @@ final class CompletionBatch {
         recordUntilAnswered(full, giveUp);
     }
 
-    /** Records what waits, with one try: what the database does not take waits for the next flush. */
+    /**
+     * Records what waits, with one try: what the database does not take waits for the next flush. While the database
+     * does not answer it does not try at all; the heartbeat's next answer (it keeps these tasks alive) resumes it.
+     */
     void flush() {
+        if (link.isDown()) {
+            return;
+        }
         List<Finished> batch;
         synchronized (waiting) {
             batch = takeAll();

@@ -150,8 +150,9 @@ public final class Benchmark {
                 ref-insert-1000-values one 1,000-row INSERT per transaction; ref-claimN claims N due rows with \
                 FOR NO KEY UPDATE SKIP LOCKED and marks them RUNNING in one transaction, then deletes each in its \
                 own (delete-each) or all in one (delete-batch), on as many connections as TaskQ has loops. \
-                db-scheduler: the peer's one-time no-op tasks, lock-and-fetch, as many threads as loops. Statements and \
-                commits per task: all the engine sent while it ran (claims, completions, heartbeats, maintenance). \
+                db-scheduler: the peer's one-time no-op tasks, lock-and-fetch, as many threads as loops. \
+                Statements and commits per task: all the engine sent while it ran (claims, completions, heartbeats, \
+                maintenance). \
                 A task counts once its success is recorded. Pickup: \
                 enqueue commit to handler start on an idle queue with default settings, %d samples, against the \
                 targets of the engine issue.""".formatted(PICKUPS));

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A second node in a JVM of its own, for tests that kill it with {@code kill -9}: a worker on one queue whose
- * handler writes a ledger row, after {@value #WORK_MILLIS} ms of work, in the task's transaction. It prints
- * {@code READY} once its worker runs, and ends on its own after a minute, should the test forget it.
+ * A second node in a JVM of its own, for tests that kill it with {@code kill -9} or run beside it: a worker on one
+ * queue whose handler writes a ledger row, after {@value #WORK_MILLIS} ms of work (or as long as the test says), in
+ * the task's transaction. It prints {@code READY} once its worker runs, and ends on its own after a minute, should
+ * the test forget it.
  */
 public final class ChildWorker {
 
@@ -33,15 +34,23 @@ public final class ChildWorker {
     public static final class SlowLedger implements TaskHandler<Ref> {
         private final LocalTransactions tx;
         private final String queue;
+        private final long workMillis;
 
         public SlowLedger(LocalTransactions tx, String queue) {
+            this(tx, queue, WORK_MILLIS);
+        }
+
+        public SlowLedger(LocalTransactions tx, String queue, long workMillis) {
             this.tx = tx;
             this.queue = queue;
+            this.workMillis = workMillis;
         }
 
         @Override
         public void handle(Ref args) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WORK_MILLIS));
+            if (workMillis > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(workMillis));
+            }
             tx.currentEntityManager().persist(new LedgerEntry(queue, args.ref()));
         }
     }
@@ -49,7 +58,7 @@ public final class ChildWorker {
     private ChildWorker() {
     }
 
-    /** @param args the JDBC URL, user, password, queue and node id */
+    /** @param args the JDBC URL, user, password, queue and node id; then, optionally, loops and work milliseconds */
     public static void main(String[] args) throws Exception {
         EntityManagerFactory factory = Persistence.createEntityManagerFactory("taskq-test", Map.of(
                 "jakarta.persistence.jdbc.url", args[0], "jakarta.persistence.jdbc.user", args[1],
@@ -58,7 +67,11 @@ public final class ChildWorker {
         WorkerSettings settings = WorkerSettings.defaults().with(WorkerSettings.QUEUES, args[3])
                 .with(WorkerSettings.NODE_ID, args[4]).with(WorkerSettings.HEARTBEAT_INTERVAL, "200ms")
                 .with(WorkerSettings.DIRTY_THRESHOLD, "1s");
-        Engine engine = Engine.create(tx, settings, Clock.systemUTC(), new SlowLedger(tx, args[3]));
+        if (args.length > 5) {
+            settings = settings.with(WorkerSettings.THREADS, args[5]);
+        }
+        long work = args.length > 6 ? Long.parseLong(args[6]) : WORK_MILLIS;
+        Engine engine = Engine.create(tx, settings, Clock.systemUTC(), new SlowLedger(tx, args[3], work));
         Worker worker = engine.worker(Executors.newFixedThreadPool(settings.threads()),
                 Executors.newSingleThreadScheduledExecutor());
         worker.start();
@@ -70,9 +83,16 @@ public final class ChildWorker {
 
     /** Starts {@link #main} in a new JVM with this JVM's class path; its output goes to {@code log}. */
     public static Process start(TestDatabase database, String queue, String node, Path log) throws IOException {
+        return start(database, queue, node, log, List.of());
+    }
+
+    /** As {@link #start(TestDatabase, String, String, Path)}, with loops and work milliseconds in {@code more}. */
+    public static Process start(TestDatabase database, String queue, String node, Path log, List<String> more)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), ChildWorker.class.getName(),
                 database.url(), database.user(), database.password(), queue, node));
+        command.addAll(more);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }
