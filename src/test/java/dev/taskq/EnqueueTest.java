@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taskq.internal.Engine;
+import dev.taskq.internal.LocalTransactions;
+import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.LedgerHandler;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;
+import dev.taskq.support.TestDatabase;
+import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +110,25 @@ class EnqueueTest {
         List<Task> rows = h.rows();
         assertEquals(ids, rows.stream().map(Task::getId).toList());
         assertEquals("{\"ref\": \"bulk-999\"}", rows.get(999).getArgs());
+    }
+
+    /** The README recommends the driver's {@code reWriteBatchedInserts}: Hibernate's batches become multi-row inserts. */
+    @Test
+    void enqueueAllWorksWhenTheDriverRewritesBatchesIntoMultiRowInserts() {
+        TestDatabase database = TestDatabase.get();
+        try (EntityManagerFactory rewriting = database.entityManagerFactoryAt(
+                database.urlWith("reWriteBatchedInserts=true"), Map.of())) {
+            TaskQueue tasks = Engine.create(new LocalTransactions(rewriting), WorkerSettings.defaults(), h.clock,
+                    new LedgerHandler(h)).queue();
+            List<Ref> refs = IntStream.range(0, 1_000).mapToObj(i -> new Ref("rewritten-" + i)).toList();
+
+            List<Long> ids = tasks.enqueueAll(LedgerHandler.class, refs, h.options());
+
+            List<Task> rows = h.rows();
+            assertEquals(ids, rows.stream().map(Task::getId).toList());
+            assertEquals(refs.stream().map(ref -> "{\"ref\": \"" + ref.ref() + "\"}").toList(),
+                    rows.stream().map(Task::getArgs).toList());
+        }
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.taskq.support.Ref;
 import dev.taskq.support.TcpProxy;
 import dev.taskq.support.TestDatabase;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
@@ -108,11 +107,8 @@ class NotifyTest {
         TestDatabase database = TestDatabase.get();
         TcpProxy proxy = TcpProxy.to(database.url());
         resources.add(proxy);
-        EntityManagerFactory proxied = Persistence.createEntityManagerFactory("taskq-test", Map.of(
-                "jakarta.persistence.jdbc.url", proxy.route(database.url()),
-                "jakarta.persistence.jdbc.user", database.user(),
-                "jakarta.persistence.jdbc.password", database.password(),
-                "hibernate.connection.pool_size", "5"));
+        EntityManagerFactory proxied = database.entityManagerFactoryAt(proxy.route(database.url()),
+                Map.of("hibernate.connection.pool_size", "5"));
         resources.add(proxied::close);
         Worker worker = startListeningWorker(new LocalTransactions(proxied));
         Engine otherNode = otherNode(h.tx); // not through the proxy: the other node keeps its database

@@ -13,7 +13,6 @@ import dev.taskq.support.Ref;
 import dev.taskq.support.TcpProxy;
 import dev.taskq.support.TestDatabase;
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -83,11 +82,8 @@ class OutageTest {
     @BeforeEach
     void start() throws Exception {
         proxy = TcpProxy.to(database.url());
-        proxied = Persistence.createEntityManagerFactory("taskq-test", Map.of(
-                "jakarta.persistence.jdbc.url", withApplicationName(proxy.route(database.url())),
-                "jakarta.persistence.jdbc.user", database.user(),
-                "jakarta.persistence.jdbc.password", database.password(),
-                "hibernate.connection.pool_size", "10"));
+        proxied = database.entityManagerFactoryAt(withApplicationName(proxy.route(database.url())),
+                Map.of("hibernate.connection.pool_size", "10"));
         tx = new LocalTransactions(proxied);
         WorkerSettings settings = WorkerSettings.defaults()
                 .with(WorkerSettings.QUEUES, queue)

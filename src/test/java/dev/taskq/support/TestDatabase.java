@@ -67,6 +67,23 @@ public final class TestDatabase {
         return entityManagerFactory;
     }
 
+    /**
+     * A new factory of the test persistence unit on {@code url} (another route to this server, or other driver
+     * settings), with {@code more} properties; the caller closes it.
+     */
+    public EntityManagerFactory entityManagerFactoryAt(String url, Map<String, String> more) {
+        Map<String, String> properties = new java.util.HashMap<>(more);
+        properties.put("jakarta.persistence.jdbc.url", url);
+        properties.put("jakarta.persistence.jdbc.user", user);
+        properties.put("jakarta.persistence.jdbc.password", password);
+        return Persistence.createEntityManagerFactory("taskq-test", properties);
+    }
+
+    /** @return {@link #url()} with one more driver parameter */
+    public String urlWith(String parameter) {
+        return url + (url.contains("?") ? "&" : "?") + parameter;
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
     }
