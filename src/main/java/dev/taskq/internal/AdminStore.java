@@ -128,8 +128,9 @@ final class AdminStore {
 
     /** Also read by every claim: a tiny table, one index lookup. */
     public static Set<String> pausedQueues(EntityManager em) {
-        @SuppressWarnings("unchecked")
-        List<String> queues = em.createNativeQuery("select queue from taskq_queue_pause").getResultList();
+        @SuppressWarnings("unchecked") // typed, so that Hibernate need not infer the column's type at every claim
+        List<String> queues = em.createNativeQuery("select queue from taskq_queue_pause", String.class)
+                .getResultList();
         return new TreeSet<>(queues);
     }
 

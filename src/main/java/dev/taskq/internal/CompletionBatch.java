@@ -139,10 +139,10 @@ final class CompletionBatch {
         String pairs = "unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt)";
         String owned = "t.id = r.id and t.attempt = r.attempt and t.state = 'RUNNING'";
         var query = keepSucceeded
-                ? em.createNativeQuery("update taskq_task t set state = 'SUCCEEDED', finished_at = :now, "
+                ? TaskStore.onTasks(em, "update taskq_task t set state = 'SUCCEEDED', finished_at = :now, "
                         + "alive_at = :now from " + pairs + " where " + owned + " returning t.id", Long.class)
                         .setParameter("now", TaskStore.utc(clock.instant()))
-                : em.createNativeQuery("delete from taskq_task t using " + pairs + " where " + owned
+                : TaskStore.onTasks(em, "delete from taskq_task t using " + pairs + " where " + owned
                         + " returning t.id", Long.class);
         @SuppressWarnings("unchecked")
         List<Long> recorded = query.setParameter("ids", ids).setParameter("attempts", attempts).getResultList();

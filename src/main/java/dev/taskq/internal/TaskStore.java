@@ -4,6 +4,8 @@ import dev.taskq.Task;
 import dev.taskq.TaskState;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
+import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,7 +13,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.hibernate.jpa.HibernateHints;
+import org.hibernate.query.NativeQuery;
 
 /**
  * The one home of every statement TaskQ runs against {@code taskq_task}. Each method works in the transaction
@@ -51,7 +55,7 @@ final class TaskStore {
      */
     public Keyed insertUnique(EntityManager em, Task task) {
         for (int round = 0; ; round++) {
-            List<?> inserted = em.createNativeQuery("""
+            List<?> inserted = onTasks(em, """
                     insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, max_attempts,
                                             unique_key, created_at)
                     values (nextval('taskq_task_seq'), :queue, :name, cast(:args as jsonb), 'PENDING', :priority,
@@ -69,7 +73,7 @@ final class TaskStore {
             if (!inserted.isEmpty()) {
                 return new Keyed(((Number) inserted.get(0)).longValue(), true);
             }
-            List<?> holder = em.createNativeQuery(
+            List<?> holder = onTasks(em,
                     "select id from taskq_task where unique_key = :uniqueKey and " + LIVE)
                     .setParameter("uniqueKey", task.getUniqueKey())
                     .getResultList();
@@ -92,34 +96,47 @@ final class TaskStore {
      */
     public List<ClaimedTask> claimDue(EntityManager em, Collection<String> queues, Instant now, int limit,
             String node) {
-        List<Task> due = em.createQuery("""
+        TypedQuery<Task> select = em.createQuery("""
                         select t from Task t
-                        where t.state = dev.taskq.TaskState.PENDING and t.queue in :queues and t.eta <= :now
-                        order by t.priority desc, t.eta, t.id""", Task.class)
-                .setParameter("queues", queues)
+                        where t.state = dev.taskq.TaskState.PENDING and %s and t.eta <= :now
+                        order by t.priority desc, t.eta, t.id""".formatted(queueCondition(queues.size())), Task.class);
+        int index = 0;
+        for (String queue : queues) {
+            select.setParameter("q" + index++, queue);
+        }
+        List<Task> due = select
                 .setParameter("now", now)
                 .setMaxResults(limit)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .setHint("jakarta.persistence.lock.timeout", SKIP_LOCKED)
                 .setHint(HibernateHints.HINT_FOLLOW_ON_LOCKING, false)
+                .setHint(HibernateHints.HINT_READ_ONLY, true) // no snapshots to keep and compare at the flush
                 .getResultList();
         if (due.isEmpty()) {
             return List.of();
         }
-        List<Long> ids = due.stream().map(Task::getId).toList();
-        em.createQuery("""
-                        update Task t set t.state = :running, t.attempt = t.attempt + 1, t.startedAt = :now,
-                                          t.aliveAt = :now, t.worker = :node
-                        where t.id in :ids""")
-                .setParameter("running", TaskState.RUNNING)
-                .setParameter("now", now)
+        // Native, with the ids as one array: an HQL "in :ids" is translated again for every count of ids.
+        onTasks(em, """
+                        update taskq_task set state = 'RUNNING', attempt = attempt + 1, started_at = :now,
+                                              alive_at = :now, worker = :node
+                        where id = any(cast(:ids as bigint[]))""")
+                .setParameter("now", utc(now))
                 .setParameter("node", node)
-                .setParameter("ids", ids)
+                .setParameter("ids", arrayLiteral(due.stream().map(Task::getId).toList()))
                 .executeUpdate();
         return due.stream()
                 .map(t -> new ClaimedTask(t.getId(), t.getQueue(), t.getName(), t.getArgs(), t.getAttempt() + 1,
                         t.getMaxAttempts(), t.getEta(), now))
                 .toList();
+    }
+
+    /**
+     * One named parameter per queue, never a list parameter: Hibernate translates a query with a list parameter to
+     * SQL again at every execution, but keeps the SQL of this one per number of queues.
+     */
+    private static String queueCondition(int queues) {
+        return queues == 1 ? "t.queue = :q0" : IntStream.range(0, queues).mapToObj(i -> ":q" + i)
+                .collect(Collectors.joining(", ", "t.queue in (", ")"));
     }
 
     /**
@@ -131,7 +148,7 @@ final class TaskStore {
      */
     public boolean markSucceeded(EntityManager em, ClaimedTask task, Instant now, boolean keep, String result) {
         if (keep && result != null) {
-            return em.createNativeQuery("""
+            return onTasks(em, """
                             update taskq_task set state = 'SUCCEEDED', finished_at = cast(:now as timestamptz),
                                 alive_at = cast(:now as timestamptz), result = cast(:result as jsonb)
                             where id = :id and attempt = :attempt and state = 'RUNNING'""")
@@ -141,18 +158,17 @@ final class TaskStore {
                     .setParameter("attempt", task.attempt())
                     .executeUpdate() == 1;
         }
+        // Native: Hibernate translates an HQL update or delete again at every execution, and this runs per task.
         int rows = keep
-                ? em.createQuery("""
-                                update Task t set t.state = :succeeded, t.finishedAt = :now, t.aliveAt = :now
-                                where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
-                        .setParameter("succeeded", TaskState.SUCCEEDED)
-                        .setParameter("now", now)
+                ? onTasks(em, """
+                                update taskq_task set state = 'SUCCEEDED', finished_at = :now, alive_at = :now
+                                where id = :id and attempt = :attempt and state = 'RUNNING'""")
+                        .setParameter("now", utc(now))
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
                         .executeUpdate()
-                : em.createQuery("""
-                                delete from Task t
-                                where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
+                : onTasks(em, """
+                                delete from taskq_task where id = :id and attempt = :attempt and state = 'RUNNING'""")
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
                         .executeUpdate();
@@ -202,7 +218,7 @@ final class TaskStore {
      * @return how many tasks it gave back
      */
     public int releaseClaim(EntityManager em, String node, Instant claimedAt) {
-        return em.createNativeQuery("""
+        return onTasks(em, """
                         update taskq_task set state = 'PENDING', attempt = attempt - 1, started_at = null,
                                               alive_at = null, worker = null
                         where state = 'RUNNING' and worker = :node and started_at = cast(:claimedAt as timestamptz)""")
@@ -223,7 +239,7 @@ final class TaskStore {
             return 0;
         }
         List<Map.Entry<Long, Integer>> pairs = List.copyOf(running.entrySet());
-        return em.createNativeQuery("""
+        return onTasks(em, """
                         update taskq_task t set alive_at = :now
                         from unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt)
                         where t.id = r.id and t.attempt = r.attempt and t.state = 'RUNNING'""")
@@ -244,7 +260,7 @@ final class TaskStore {
     public List<Rescued> requeueDirty(EntityManager em, Instant staleBefore, Instant now) {
         String error = "Dirty: the worker's heartbeat stopped (no heartbeat since before " + staleBefore
                 + "); the attempt was abandoned and counts as failed.";
-        List<?> rows = em.createNativeQuery("""
+        List<?> rows = onTasks(em, """
                         with dirty as (
                             select id, attempt < max_attempts as retry from taskq_task
                             where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)
@@ -270,7 +286,7 @@ final class TaskStore {
      *         heartbeat first; read only, for a policy that leaves them to a person
      */
     public List<TaskRef> findDirty(EntityManager em, Instant staleBefore, int limit) {
-        List<?> rows = em.createNativeQuery("select " + TaskRef.COLUMNS + " from taskq_task"
+        List<?> rows = onTasks(em, "select " + TaskRef.COLUMNS + " from taskq_task"
                         + " where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)"
                         + " order by alive_at, id")
                 .setParameter("staleBefore", utc(staleBefore))
@@ -284,7 +300,7 @@ final class TaskStore {
      *         on the claim's partial index, so the sample stays cheap however many finished tasks are kept.
      */
     public long countDue(EntityManager em, Instant now) {
-        return ((Number) em.createNativeQuery(
+        return ((Number) onTasks(em,
                         "select count(*) from taskq_task where state = 'PENDING' and eta <= cast(:now as timestamptz)")
                 .setParameter("now", utc(now))
                 .getSingleResult()).longValue();
@@ -308,7 +324,7 @@ final class TaskStore {
         if (state != TaskState.SUCCEEDED && state != TaskState.FAILED) {
             throw new IllegalArgumentException("Only finished tasks are pruned, not " + state);
         }
-        return em.createNativeQuery("""
+        return onTasks(em, """
                         delete from taskq_task where id in (
                             select id from taskq_task
                             where state = '%s' and finished_at < cast(:before as timestamptz)
@@ -341,6 +357,20 @@ final class TaskStore {
      * @param requeued whether it is PENDING again; else it had no attempts left and FAILED
      */
     public record Rescued(TaskRef task, boolean requeued) {
+    }
+
+    /**
+     * A native statement on the task table, synchronized with {@link Task}: before it Hibernate flushes only pending
+     * tasks, and after it invalidates only their cache region, rather than flushing the whole persistence context
+     * and evicting every region of the application's second-level cache, as it must for SQL it knows nothing of.
+     */
+    static Query onTasks(EntityManager em, String sql) {
+        return em.createNativeQuery(sql).unwrap(NativeQuery.class).addSynchronizedEntityClass(Task.class);
+    }
+
+    /** As {@link #onTasks(EntityManager, String)}, for statements that return one column of {@code type}. */
+    static <T> Query onTasks(EntityManager em, String sql, Class<T> type) {
+        return em.createNativeQuery(sql, type).unwrap(NativeQuery.class).addSynchronizedEntityClass(Task.class);
     }
 
     static OffsetDateTime utc(Instant instant) {
