@@ -10,6 +10,7 @@ import dev.taskq.internal.ClaimedTask;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.TaskRunner.Outcome;
 import dev.taskq.internal.WorkerSettings;
+import dev.taskq.support.Await;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;
 import java.time.Duration;
@@ -254,6 +255,36 @@ class AdminTest {
 
         admin.resume(h.queue);
         assertEquals(List.of(id), engine.claimer().runOnce().stream().map(ClaimedTask::id).toList());
+    }
+
+    /**
+     * Another node's pause (here a row written without this engine, so this node's view of the pauses is not told)
+     * holds for this node's very next claim, charging no attempt; another node's resume is seen within a second.
+     */
+    @Test
+    void aPauseMadeElsewhereHoldsForTheNextClaimAndAResumeElsewhereIsSeenSoon() {
+        assertEquals(List.of(), engine.claimer().runOnce()); // this node now holds a view: nothing paused
+        writeOutsideTheEngine("insert into taskq_queue_pause (queue, paused_at) values (:queue, now())");
+        long id = enqueue("held", h.options());
+
+        assertEquals(List.of(), engine.claimer().runOnce());
+        assertEquals(List.of(), engine.claimer().runOnce());
+        Task held = h.rows().get(0);
+        assertEquals(TaskState.PENDING, held.getState());
+        assertEquals(0, held.getAttempt());
+
+        writeOutsideTheEngine("delete from taskq_queue_pause where queue = :queue");
+        List<ClaimedTask> claimed = new ArrayList<>();
+        Await.until(Duration.ofSeconds(10), "the resumed queue is claimed", () -> {
+            claimed.addAll(engine.claimer().runOnce());
+            return !claimed.isEmpty();
+        });
+        assertEquals(List.of(id), claimed.stream().map(ClaimedTask::id).toList());
+        assertEquals(1, claimed.get(0).attempt());
+    }
+
+    private void writeOutsideTheEngine(String sql) {
+        h.tx.requiresNew(em -> em.createNativeQuery(sql).setParameter("queue", h.queue).executeUpdate());
     }
 
     @Test

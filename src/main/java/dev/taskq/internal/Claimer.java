@@ -22,14 +22,17 @@ public final class Claimer {
     private final RunningTasks running;
     private final WorkerSettings settings;
     private final Clock clock;
+    private final PausedQueues pausedQueues;
     private Instant lastClaim = Instant.EPOCH;
 
-    Claimer(TaskStore store, Transactions transactions, RunningTasks running, WorkerSettings settings, Clock clock) {
+    Claimer(TaskStore store, Transactions transactions, RunningTasks running, WorkerSettings settings, Clock clock,
+            PausedQueues pausedQueues) {
         this.store = store;
         this.transactions = transactions;
         this.running = running;
         this.settings = settings;
         this.clock = clock;
+        this.pausedQueues = pausedQueues;
     }
 
     /**
@@ -55,11 +58,11 @@ public final class Claimer {
      */
     List<ClaimedTask> claim(int limit, Instant claimAt) {
         List<ClaimedTask> claimed = transactions.requiresNew(em -> {
-            Set<String> paused = AdminStore.pausedQueues(em);
+            Set<String> paused = pausedQueues.get(em);
             List<String> queues = paused.isEmpty() ? settings.queues()
                     : settings.queues().stream().filter(queue -> !paused.contains(queue)).toList();
             return queues.isEmpty() ? List.<ClaimedTask>of()
-                    : store.claimDue(em, queues, claimAt, limit, settings.nodeId());
+                    : store.claimDue(em, queues, claimAt, limit, settings.nodeId(), pausedQueues::changed);
         });
         claimed.forEach(running::add);
         return claimed;

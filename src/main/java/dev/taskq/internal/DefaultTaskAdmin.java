@@ -27,16 +27,19 @@ final class DefaultTaskAdmin implements TaskAdmin {
     private final Duration dirtyThreshold;
     private final Clock clock;
     private final Supplier<List<QueueStats.Minute>> recentMinutes;
+    private final Runnable pausesChanged;
 
     /**
      * @param transactions   how to reach the database
      * @param dirtyThreshold where ACTIVE ends and DIRTY begins, as the workers judge it
      * @param clock          the time groups are judged at
      * @param recentMinutes  this node's recent throughput (empty where it runs no worker)
+     * @param pausesChanged  told after this admin paused or resumed a queue
      */
     public DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock,
-            Supplier<List<QueueStats.Minute>> recentMinutes) {
+            Supplier<List<QueueStats.Minute>> recentMinutes, Runnable pausesChanged) {
         this.transactions = transactions;
+        this.pausesChanged = pausesChanged;
         this.dirtyThreshold = dirtyThreshold;
         this.clock = clock;
         this.recentMinutes = recentMinutes;
@@ -120,6 +123,7 @@ final class DefaultTaskAdmin implements TaskAdmin {
             store.pause(em, queue, clock.instant());
             return null;
         });
+        pausesChanged.run();
         LOG.log(Level.INFO, "Queue {0} paused: no node claims its tasks until it is resumed", queue);
     }
 
@@ -130,6 +134,7 @@ final class DefaultTaskAdmin implements TaskAdmin {
             store.resume(em, queue);
             return null;
         });
+        pausesChanged.run();
         LOG.log(Level.INFO, "Queue {0} resumed", queue);
     }
 

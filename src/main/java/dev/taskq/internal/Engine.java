@@ -58,7 +58,8 @@ public final class Engine {
         this.notifier = new CommitNotifier(transactions);
         this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::committed);
         this.link = new DatabaseLink(transactions);
-        this.claimer = new Claimer(store, transactions, running, settings, clock);
+        PausedQueues pausedQueues = new PausedQueues();
+        this.claimer = new Claimer(store, transactions, running, settings, clock, pausedQueues);
         this.throughput = new Throughput(clock);
         listeners.add(throughput);
         this.depthSampler = new DepthSampler(store, transactions, throughput, clock);
@@ -67,7 +68,8 @@ public final class Engine {
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(store, transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);
-        this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock, throughput::recent);
+        this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock, throughput::recent,
+                pausedQueues::changed);
     }
 
     /**

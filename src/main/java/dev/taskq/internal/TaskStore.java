@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.hibernate.jpa.HibernateHints;
@@ -92,10 +94,11 @@ final class TaskStore {
      * The select locks with {@code FOR NO KEY UPDATE SKIP LOCKED}: rows another claimer holds are skipped, not
      * waited for. Ordered as the partial index {@code taskq_task_claim} is, so the scan stops after
      * {@code limit} rows. Follow-on locking is disabled: should the query ever need it, Hibernate must fail
-     * rather than return rows it did not lock. The rows become RUNNING in one bulk update.
+     * rather than return rows it did not lock. The rows become RUNNING in one bulk update, except those of a queue
+     * paused meanwhile, which stay PENDING and make this call {@code metPausedQueue}.
      */
     public List<ClaimedTask> claimDue(EntityManager em, Collection<String> queues, Instant now, int limit,
-            String node) {
+            String node, Runnable metPausedQueue) {
         TypedQuery<Task> select = em.createQuery("""
                         select t from Task t
                         where t.state = dev.taskq.TaskState.PENDING and %s and t.eta <= :now
@@ -115,16 +118,24 @@ final class TaskStore {
         if (due.isEmpty()) {
             return List.of();
         }
-        // Native, with the ids as one array: an HQL "in :ids" is translated again for every count of ids.
-        onTasks(em, """
+        // Native, with the ids as one array: an HQL "in :ids" is translated again for every count of ids. Rows of a
+        // queue paused since the caller looked stay PENDING (their locks end with the transaction).
+        @SuppressWarnings("unchecked")
+        Set<Long> marked = new HashSet<>(onTasks(em, """
                         update taskq_task set state = 'RUNNING', attempt = attempt + 1, started_at = :now,
                                               alive_at = :now, worker = :node
-                        where id = any(cast(:ids as bigint[]))""")
+                        where id = any(cast(:ids as bigint[]))
+                          and queue not in (select p.queue from taskq_queue_pause p)
+                        returning id""", Long.class)
                 .setParameter("now", utc(now))
                 .setParameter("node", node)
                 .setParameter("ids", arrayLiteral(due.stream().map(Task::getId).toList()))
-                .executeUpdate();
+                .getResultList());
+        if (marked.size() < due.size()) {
+            metPausedQueue.run();
+        }
         return due.stream()
+                .filter(t -> marked.contains(t.getId()))
                 .map(t -> new ClaimedTask(t.getId(), t.getQueue(), t.getName(), t.getArgs(), t.getAttempt() + 1,
                         t.getMaxAttempts(), t.getEta(), now))
                 .toList();

@@ -78,7 +78,7 @@ class PartialIndexPlanTest {
 
     @Test
     void theClaimUsesTheClaimIndex() throws SQLException {
-        String sql = sent(em -> store.claimDue(em, List.of(queue), now, 10, "node"), " for ");
+        String sql = sent(em -> store.claimDue(em, List.of(queue), now, 10, "node", () -> { }), " for ");
         assertUses("taskq_task_claim", sql, "'" + queue + "'", "now()", "10");
     }
 
