@@ -71,3 +71,21 @@ create table taskq_lease (
     expires_at timestamptz not null
 );
 --rollback drop table taskq_lease;
+
+--changeset taskq:6 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: The queues' stats, taken by the maintenance lease's holder alone and read by every node's gauges and depth
+--comment: chart; and an index that counts the kept tasks per queue without reading their rows.
+create table taskq_stats (
+    queue      varchar(64) primary key,
+    future     bigint      not null,
+    pending    bigint      not null,
+    active     bigint      not null,
+    dirty      bigint      not null,
+    failed     bigint      not null,
+    succeeded  bigint      not null,
+    oldest_due timestamptz not null,
+    taken_at   timestamptz not null,
+    taken_by   varchar(100) not null
+);
+create index taskq_task_kept on taskq_task (state, queue) where state in ('SUCCEEDED', 'FAILED');
+--rollback drop table taskq_stats; drop index taskq_task_kept;

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,36 +136,45 @@ final class AdminStore {
     }
 
     /**
-     * Every queue's group counts and oldest due task, in one scan. A queue that is paused but empty is listed
-     * too, so that it can be resumed from the page.
+     * Every queue's group counts and oldest due task: one scan of the live rows, through the claim's and the
+     * heartbeat's partial indexes, and one index-only count of the kept ones, so that the cost of either does not
+     * grow with the other. A queue that is paused but empty is listed too, so that it can be resumed from the page.
      */
     public List<QueueStats.Queue> queues(EntityManager em, Instant now, Instant staleBefore, Set<String> paused) {
+        List<TaskGroup> live = List.of(TaskGroup.FUTURE, TaskGroup.PENDING, TaskGroup.ACTIVE, TaskGroup.DIRTY);
         StringBuilder sql = new StringBuilder("select queue");
-        for (TaskGroup group : TaskGroup.values()) {
-            sql.append(", count(*) filter (where ").append(condition(group)).append(')');
-        }
+        live.forEach(group -> sql.append(", count(*) filter (where ").append(condition(group)).append(')'));
         sql.append(", min(eta) filter (where ").append(condition(TaskGroup.PENDING)).append(')')
-                .append(" from taskq_task group by queue");
+                .append(" from taskq_task where state = 'PENDING' or state = 'RUNNING' group by queue");
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(sql.toString())
+        List<Object[]> liveRows = em.createNativeQuery(sql.toString())
                 .setParameter("now", utc(now))
                 .setParameter("staleBefore", utc(staleBefore))
                 .getResultList();
-        Map<String, QueueStats.Queue> queues = new TreeMap<>();
-        for (Object[] row : rows) {
+        Map<String, Map<TaskGroup, Long>> counts = new TreeMap<>();
+        Map<String, Instant> oldestDue = new HashMap<>();
+        for (Object[] row : liveRows) {
             String queue = (String) row[0];
-            Map<TaskGroup, Long> groups = new EnumMap<>(TaskGroup.class);
-            for (TaskGroup group : TaskGroup.values()) {
-                groups.put(group, ((Number) row[1 + group.ordinal()]).longValue());
+            Map<TaskGroup, Long> groups = counts.computeIfAbsent(queue, name -> emptyGroups());
+            for (int i = 0; i < live.size(); i++) {
+                groups.put(live.get(i), ((Number) row[1 + i]).longValue());
             }
-            Instant oldest = instant(row[1 + TaskGroup.values().length]);
-            queues.put(queue, new QueueStats.Queue(queue, paused.contains(queue), groups,
-                    oldest == null ? Duration.ZERO : Duration.between(oldest, now)));
+            Instant oldest = instant(row[1 + live.size()]);
+            if (oldest != null) {
+                oldestDue.put(queue, oldest);
+            }
         }
-        for (String queue : paused) {
-            queues.computeIfAbsent(queue, name -> new QueueStats.Queue(name, true, emptyGroups(), Duration.ZERO));
+        @SuppressWarnings("unchecked") // the same predicate as the index taskq_task_kept, so it can count from it alone
+        List<Object[]> keptRows = em.createNativeQuery("select queue, state, count(*) from taskq_task "
+                + "where state in ('SUCCEEDED', 'FAILED') group by state, queue").getResultList();
+        for (Object[] row : keptRows) {
+            counts.computeIfAbsent((String) row[0], name -> emptyGroups())
+                    .put(TaskGroup.valueOf((String) row[1]), ((Number) row[2]).longValue());
         }
-        return List.copyOf(queues.values());
+        paused.forEach(queue -> counts.computeIfAbsent(queue, name -> emptyGroups()));
+        return counts.entrySet().stream().map(queue -> new QueueStats.Queue(queue.getKey(),
+                paused.contains(queue.getKey()), queue.getValue(), oldestDue.containsKey(queue.getKey())
+                        ? Duration.between(oldestDue.get(queue.getKey()), now) : Duration.ZERO)).toList();
     }
 
     /** RUNNING tasks per node, from the partial index on running rows. */
@@ -178,7 +188,7 @@ final class AdminStore {
         return nodes;
     }
 
-    private static Map<TaskGroup, Long> emptyGroups() {
+    static Map<TaskGroup, Long> emptyGroups() {
         Map<TaskGroup, Long> groups = new EnumMap<>(TaskGroup.class);
         for (TaskGroup group : TaskGroup.values()) {
             groups.put(group, 0L);
@@ -187,7 +197,7 @@ final class AdminStore {
     }
 
     /** The driver gives timestamptz as OffsetDateTime, Timestamp or Instant depending on how Hibernate reads it. */
-    private static Instant instant(Object value) {
+    static Instant instant(Object value) {
         if (value == null) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.taskq.internal;
 
+import dev.taskq.QueueStats;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskQueue;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +46,7 @@ public final class Engine {
     private final CommitNotifier notifier;
     private final TaskAdmin admin;
     private final Throughput throughput;
+    private final ClusterStats stats;
     private final DepthSampler depthSampler;
     private final RunListeners listeners = new RunListeners();
     /** This node's workers, woken when an enqueue of a due task commits on this node. */
@@ -62,7 +65,8 @@ public final class Engine {
         this.claimer = new Claimer(store, transactions, running, settings, clock, pausedQueues);
         this.throughput = new Throughput(clock);
         listeners.add(throughput);
-        this.depthSampler = new DepthSampler(store, transactions, throughput, clock);
+        this.stats = new ClusterStats(transactions, settings.dirtyThreshold(), clock, settings.nodeId());
+        this.depthSampler = new DepthSampler(stats, throughput);
         this.runner = new TaskRunner(handlers, codec, store, transactions, link, running, settings.keepSucceeded(),
                 clock, random, listeners, new CompletionBatch(transactions, link, running, listeners, clock, settings));
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
@@ -136,8 +140,10 @@ public final class Engine {
         useScheduler(scheduler);
         CommitListener listener = listenerThreads == null ? null
                 : new CommitListener(transactions, Set.copyOf(settings.queues()), this::wakeWorkers);
-        Worker worker = new Worker(settings, claimer, link, runner, heartbeat, rescuer, pruner, loopExecutor,
-                scheduler, new MaintenanceLease(transactions, settings.nodeId()), listener, listenerThreads);
+        Maintenance maintenance = new Maintenance(new MaintenanceLease(transactions, settings.nodeId()), rescuer,
+                pruner, stats);
+        Worker worker = new Worker(settings, claimer, link, runner, heartbeat, maintenance, loopExecutor, scheduler,
+                listener, listenerThreads);
         workers.add(worker);
         return worker;
     }
@@ -221,6 +227,19 @@ public final class Engine {
     /** @return this node's recent throughput */
     public Throughput throughput() {
         return throughput;
+    }
+
+    /**
+     * @return the queues' stats as the maintenance lease's holder last took them (see {@link ClusterStats}), for
+     *         gauges: per queue only, with no node's running tasks or minutes
+     */
+    public QueueStats clusterStats() {
+        return new QueueStats(clock.instant(), stats.latest(), Map.of(), List.of());
+    }
+
+    /** @return the stats the maintenance lease's holder takes for all nodes, for driving the engine step by step */
+    public ClusterStats stats() {
+        return stats;
     }
 
     /** @return the sampler of the queue's depth, for the admin page's chart */

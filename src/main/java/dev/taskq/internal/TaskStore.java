@@ -306,17 +306,6 @@ final class TaskStore {
         return rows.stream().map(Object[].class::cast).map(TaskRef::of).toList();
     }
 
-    /**
-     * @return how many tasks are due and wait for a worker, over all queues: PENDING with their ETA passed. Counted
-     *         on the claim's partial index, so the sample stays cheap however many finished tasks are kept.
-     */
-    public long countDue(EntityManager em, Instant now) {
-        return ((Number) onTasks(em,
-                        "select count(*) from taskq_task where state = 'PENDING' and eta <= cast(:now as timestamptz)")
-                .setParameter("now", utc(now))
-                .getSingleResult()).longValue();
-    }
-
     /** @return how many tasks are dirty: RUNNING with no heartbeat since {@code staleBefore} */
     public long countDirty(EntityManager em, Instant staleBefore) {
         return em.createQuery("select count(t) from Task t where t.state = dev.taskq.TaskState.RUNNING"

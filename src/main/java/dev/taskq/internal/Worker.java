@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node's worker: N loops on one executor, each running the tasks its {@link Dispatcher} hands it, and the
- * heartbeat on a scheduler, with the rescuer and the pruner, which run only while this node holds the
- * {@link MaintenanceLease}. The executors belong to the caller (in a server, the managed ones), so the worker
- * cancels what it submitted and never shuts an executor down.
+ * heartbeat on a scheduler, with the {@link Maintenance} (dirty check, pruner, queue stats), which runs only while
+ * this node holds the {@link MaintenanceLease}. The executors belong to the caller (in a server, the managed ones),
+ * so the worker cancels what it submitted and never shuts an executor down.
  *
  * <p>{@link #stop()} is graceful: nothing more is handed out, and claimed tasks that never started are given back;
  * running tasks get the shutdown grace period to finish (and to record their outcome, should the database be away),
@@ -32,11 +32,10 @@ public final class Worker {
     private final DatabaseLink link;
     private final CommitListener listener;
     private final MaintenanceLease lease;
+    private final Maintenance maintenance;
     private final java.util.concurrent.ThreadFactory listenerThreads;
     private final TaskRunner runner;
     private final Heartbeat heartbeat;
-    private final Rescuer rescuer;
-    private final Pruner pruner;
     private final ExecutorService loopExecutor;
     private final ScheduledExecutorService scheduler;
     private final List<Future<?>> submitted = new ArrayList<>();
@@ -47,18 +46,17 @@ public final class Worker {
     private boolean started;
 
     Worker(WorkerSettings settings, Claimer claimer, DatabaseLink link, TaskRunner runner, Heartbeat heartbeat,
-            Rescuer rescuer, Pruner pruner, ExecutorService loopExecutor, ScheduledExecutorService scheduler,
-            MaintenanceLease lease, CommitListener listener, java.util.concurrent.ThreadFactory listenerThreads) {
+            Maintenance maintenance, ExecutorService loopExecutor, ScheduledExecutorService scheduler,
+            CommitListener listener, java.util.concurrent.ThreadFactory listenerThreads) {
         this.listener = listener;
         this.listenerThreads = listenerThreads;
-        this.lease = lease;
+        this.maintenance = maintenance;
+        this.lease = maintenance.lease();
         this.settings = settings;
         this.dispatcher = new Dispatcher(claimer, link, settings);
         this.link = link;
         this.runner = runner;
         this.heartbeat = heartbeat;
-        this.rescuer = rescuer;
-        this.pruner = pruner;
         this.loopExecutor = loopExecutor;
         this.scheduler = scheduler;
     }
@@ -90,21 +88,25 @@ public final class Worker {
         long renew = MaintenanceLease.RENEW_EVERY.toMillis();
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("maintenance lease", lease::renew), 0, renew,
                 TimeUnit.MILLISECONDS));
-        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("dirty check", () -> {
-            if (lease.isHeld()) {
-                rescuer.runOnce();
-            }
-        }), rescue, rescue, TimeUnit.MILLISECONDS));
-        if (pruner.hasWork()) {
+        whileHoldingTheLease("dirty check", maintenance.rescuer()::runOnce, rescue, rescue);
+        if (maintenance.pruner().hasWork()) {
             long prune = PRUNE_INTERVAL.toMillis();
-            submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("pruning", () -> {
-                if (lease.isHeld()) {
-                    pruner.runOnce();
-                }
-            }), prune, prune, TimeUnit.MILLISECONDS));
+            whileHoldingTheLease("pruning", maintenance.pruner()::runOnce, prune, prune);
         }
+        // At once (after the lease's first renewal, queued before it), so that gauges have numbers from the start.
+        whileHoldingTheLease("taking the queues' stats", maintenance.stats()::take, 0,
+                ClusterStats.INTERVAL.toMillis());
         LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s) on queue(s) {2}", settings.nodeId(),
                 settings.threads(), settings.queues());
+    }
+
+    /** Runs {@code work} every {@code millis}, the first time after {@code first}, while this node holds the lease. */
+    private void whileHoldingTheLease(String what, Runnable work, long first, long millis) {
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic(what, () -> {
+            if (lease.isHeld()) {
+                work.run();
+            }
+        }), first, millis, TimeUnit.MILLISECONDS));
     }
 
     /**

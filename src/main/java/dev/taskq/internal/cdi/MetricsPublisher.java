@@ -46,7 +46,7 @@ final class MetricsPublisher {
 
     /** @return a publisher, started, for the libraries that {@code classLoader} (the application's) sees */
     static MetricsPublisher start(Engine engine, ScheduledExecutorService scheduler, ClassLoader classLoader) {
-        StatsSnapshot snapshot = new StatsSnapshot(engine.admin()::stats);
+        StatsSnapshot snapshot = new StatsSnapshot(engine::clusterStats); // one node takes them for all
         List<MeterBinding> bindings = new ArrayList<>();
         if (TaskQExtension.visible(TaskQExtension.MICROPROFILE_METRICS, classLoader)) {
             MicroProfileMeters.fromCdi(snapshot).ifPresent(bindings::add);
