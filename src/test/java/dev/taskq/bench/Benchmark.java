@@ -141,6 +141,15 @@ public final class Benchmark {
             results.add("batched-noop-statements", loops, batchedCost[0], "per-task", "ref-claim1", 2);
             results.add("batched-noop-commits", loops, batchedCost[1], "per-task", "ref-claim1", 2);
         }
+        TwoJvms nodes = new TwoJvms(database, transactions);
+        double[] oneJvm = new double[ROUNDS];
+        double[] twoJvms = new double[ROUNDS];
+        for (int i = 0; i < ROUNDS; i++) { // interleaved, so that a drift of the machine's speed touches both
+            oneJvm[i] = nodes.oneJvm(4);
+            twoJvms[i] = nodes.twoJvms(2);
+        }
+        results.add("two-jvms-2x2-ledger", 4, Rates.median(twoJvms), "tasks/s", "one-jvm-1x4-ledger",
+                Rates.median(oneJvm));
         double[] pickups = pickups();
         int defaultLoops = WorkerSettings.defaults().threads();
         results.add("pickup-p50", defaultLoops, Rates.percentile(pickups, 0.50), "ms", "target-p50", 5);
@@ -155,6 +164,8 @@ public final class Benchmark {
                 FOR NO KEY UPDATE SKIP LOCKED and marks them RUNNING in one transaction, then deletes each in its \
                 own (delete-each) or all in one (delete-batch), on as many connections as TaskQ has loops. \
                 db-scheduler: the peer's one-time no-op tasks, lock-and-fetch, as many threads as loops. \
+                two-jvms-2x2-ledger: tasks that write a ledger row, this JVM and a child JVM with 2 loops each, \
+                against one JVM with 4 loops, each task's row checked to be written once. \
                 Statements and commits per task: all the engine sent while it ran (claims, completions, heartbeats, \
                 maintenance). \
                 A task counts once its success is recorded. Pickup: \

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * A second node in a JVM of its own, for tests that kill it with {@code kill -9} or run beside it: a worker on one
  * queue whose handler writes a ledger row, after {@value #WORK_MILLIS} ms of work (or as long as the test says), in
  * the task's transaction. It prints {@code READY} once its worker runs, and ends on its own after a minute, should
- * the test forget it.
+ * the test forget it (or after as long as the test says).
  */
 public final class ChildWorker {
 
@@ -58,7 +58,10 @@ public final class ChildWorker {
     private ChildWorker() {
     }
 
-    /** @param args the JDBC URL, user, password, queue and node id; then, optionally, loops and work milliseconds */
+    /**
+     * @param args the JDBC URL, user, password, queue and node id; then, optionally, loops, work milliseconds and
+     *             seconds to live (60)
+     */
     public static void main(String[] args) throws Exception {
         EntityManagerFactory factory = Persistence.createEntityManagerFactory("taskq-test", Map.of(
                 "jakarta.persistence.jdbc.url", args[0], "jakarta.persistence.jdbc.user", args[1],
@@ -77,7 +80,7 @@ public final class ChildWorker {
         worker.start();
         System.out.println("READY");
         System.out.flush();
-        LockSupport.parkNanos(Duration.ofMinutes(1).toNanos());
+        LockSupport.parkNanos(Duration.ofSeconds(args.length > 7 ? Long.parseLong(args[7]) : 60).toNanos());
         System.exit(0);
     }
 
