@@ -1,5 +1,6 @@
 package dev.taskq.bench;
 
+import dev.taskq.TaskHandler;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.LocalTransactions;
 import dev.taskq.internal.TaskRunner;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code backlog-1m} (tasks 2,000 to 20,000 of a 1,000,000-task backlog, against the same tasks of a backlog kept
  * between 500 and 1,000 by topping it up, so that both leave the same dead rows behind),
  * {@code burn-down-last-50k} (the last 50,000 of a 300,000-task burn-down against its first 50,000), and the heap
- * after the burn-down against the heap after its first 10,000 tasks.
+ * after the burn-down against the heap after its first 10,000 tasks; and the heap after a 1,000,000-task burn-down of
+ * handlers outside a transaction (batched completion, so that it takes minutes, not a quarter of an hour).
  *
  * <p>Run: {@code ./mvnw -q test-compile exec:java@bench-scale} (about 10 minutes on 2 cores). It prints
  * {@code RESULT} lines as {@link Benchmark} does.
@@ -50,10 +52,13 @@ public final class ScaleBenchmark {
         Results results = new Results();
         double small = backlog(1_000, true);
         results.add("backlog-1m", LOOPS, backlog(1_000_000, false), "tasks/s", "backlog-1k", small);
-        BurnDown burnDown = burnDown(300_000);
+        BurnDown burnDown = burnDown(300_000, new Benchmark.NoOp(), "noop");
         results.add("burn-down-last-50k", LOOPS, burnDown.last, "tasks/s", "burn-down-first-50k", burnDown.first);
         results.add("heap-after-300k", LOOPS, burnDown.heapAtEnd / 1e6, "MB", "heap-after-10k",
                 burnDown.heapAt10k / 1e6);
+        BurnDown million = burnDown(1_000_000, new Benchmark.OutsideNoOp(), "noop-outside");
+        results.add("heap-after-1m-batched", LOOPS, million.heapAtEnd / 1e6, "MB", "heap-after-10k",
+                million.heapAt10k / 1e6);
         results.printLines();
     }
 
@@ -72,7 +77,7 @@ public final class ScaleBenchmark {
         long[] at = new long[to + 1];
         ExecutorService feeder = Executors.newSingleThreadExecutor();
         try {
-            return consume(to, done -> {
+            return consume(to, new Benchmark.NoOp(), done -> {
                 if (done > to) {
                     return; // the line's last tasks, run while the worker stops
                 }
@@ -86,11 +91,12 @@ public final class ScaleBenchmark {
         }
     }
 
-    private BurnDown burnDown(int tasks) throws Exception {
-        fill(tasks);
+    /** Burns down {@code tasks} of {@code handler}, named {@code name}, measuring the first and last 50,000. */
+    private BurnDown burnDown(int tasks, TaskHandler<Integer> handler, String name) throws Exception {
+        fill(tasks, name);
         long[] at = new long[tasks + 1];
         long[] heap = new long[1];
-        double first = consume(tasks, done -> {
+        double first = consume(tasks, handler, done -> {
             at[(int) done] = System.nanoTime();
             if (done == 10_000) {
                 heap[0] = usedHeapAfterGc();
@@ -112,10 +118,11 @@ public final class ScaleBenchmark {
      * Runs the worker until {@code tasks} succeeded, telling {@code progress} of each, and stops it (what is left stays
      * PENDING for the next fill to remove); {@code startSlot[0]} gets the start.
      */
-    private double consume(int tasks, Progress progress, Rate rate, long[] startSlot) throws Exception {
+    private double consume(int tasks, TaskHandler<Integer> handler, Progress progress, Rate rate, long[] startSlot)
+            throws Exception {
         WorkerSettings settings = WorkerSettings.defaults().with(WorkerSettings.QUEUES, QUEUE)
                 .with(WorkerSettings.THREADS, String.valueOf(LOOPS));
-        Engine engine = Engine.create(transactions, settings, Clock.systemUTC(), new Benchmark.NoOp());
+        Engine engine = Engine.create(transactions, settings, Clock.systemUTC(), handler);
         AtomicLong done = new AtomicLong();
         Object finished = new Object();
         engine.runListeners().add((OnOutcome) (task, outcome) -> {
@@ -147,22 +154,30 @@ public final class ScaleBenchmark {
         return rate.perSecond();
     }
 
-    /** Empties the table, then writes {@code tasks} due no-op tasks in one statement and vacuums. */
     private void fill(int tasks) throws SQLException {
+        fill(tasks, "noop");
+    }
+
+    /** Empties the table, then writes {@code tasks} due tasks of handler {@code name} in one statement and vacuums. */
+    private void fill(int tasks, String name) throws SQLException {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             statement.execute("truncate taskq_task");
         }
-        add(tasks);
+        add(tasks, name);
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             statement.execute("vacuum analyze taskq_task");
         }
     }
 
-    /** Writes {@code tasks} due no-op tasks in one statement. */
     private Void add(int tasks) throws SQLException {
+        return add(tasks, "noop");
+    }
+
+    /** Writes {@code tasks} due tasks of handler {@code name} in one statement. */
+    private Void add(int tasks, String name) throws SQLException {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             statement.execute("insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, "
-                    + "max_attempts, created_at) select nextval('taskq_task_seq'), '" + QUEUE + "', 'noop', '1', "
+                    + "max_attempts, created_at) select nextval('taskq_task_seq'), '" + QUEUE + "', '" + name + "', '1', "
                     + "'PENDING', 0, now(), 0, 3, now() from generate_series(1, " + tasks + ")");
         }
         return null;
