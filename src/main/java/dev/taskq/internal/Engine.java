@@ -70,7 +70,7 @@ public final class Engine {
         this.runner = new TaskRunner(handlers, codec, store, transactions, link, running, settings.keepSucceeded(),
                 clock, random, listeners, new CompletionBatch(transactions, link, running, listeners, clock, settings));
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
-        this.rescuer = new Rescuer(store, transactions, settings, clock);
+        this.rescuer = new Rescuer(transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);
         this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock, throughput::recent,
                 pausedQueues::changed);

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Finds dirty tasks (RUNNING, heartbeat older than the threshold) and applies the dirty policy. Any node may
- * run it at any time; concurrent runs are safe (see {@link TaskStore#requeueDirty}).
+ * run it at any time; concurrent runs are safe (see {@link DirtyStore#requeueDirty}).
  */
 public final class Rescuer {
 
@@ -19,7 +19,7 @@ public final class Rescuer {
     /** How many dirty tasks a check of the keep policy names, oldest heartbeat first; past that it counts them. */
     static final int LISTED_PER_CHECK = 100;
 
-    private final TaskStore store;
+    private final DirtyStore store = new DirtyStore();
     private final Transactions transactions;
     private final Duration threshold;
     private final DirtyPolicy policy;
@@ -27,8 +27,7 @@ public final class Rescuer {
     private Set<Long> reported = Set.of();
     private long reportedTotal;
 
-    Rescuer(TaskStore store, Transactions transactions, WorkerSettings settings, Clock clock) {
-        this.store = store;
+    Rescuer(Transactions transactions, WorkerSettings settings, Clock clock) {
         this.transactions = transactions;
         this.threshold = settings.dirtyThreshold();
         this.policy = settings.dirtyPolicy();
@@ -41,13 +40,13 @@ public final class Rescuer {
      *
      * @return how many dirty tasks were requeued and failed (both 0 under {@link DirtyPolicy#KEEP})
      */
-    public synchronized TaskStore.DirtyOutcome runOnce() {
+    public synchronized DirtyStore.DirtyOutcome runOnce() {
         Instant now = clock.instant();
         Instant staleBefore = now.minus(threshold);
         if (policy == DirtyPolicy.REQUEUE) {
-            List<TaskStore.Rescued> rescued = transactions.requiresNew(em -> store.requeueDirty(em, staleBefore, now));
+            List<DirtyStore.Rescued> rescued = transactions.requiresNew(em -> store.requeueDirty(em, staleBefore, now));
             int requeued = 0;
-            for (TaskStore.Rescued task : rescued) {
+            for (DirtyStore.Rescued task : rescued) {
                 if (task.requeued()) {
                     requeued++;
                     LOG.log(Level.WARNING, "Task {0} is dirty (no heartbeat for {1}): requeued, the lost attempt "
@@ -57,7 +56,7 @@ public final class Rescuer {
                             + "FAILED", task.task(), threshold);
                 }
             }
-            return new TaskStore.DirtyOutcome(requeued, rescued.size() - requeued);
+            return new DirtyStore.DirtyOutcome(requeued, rescued.size() - requeued);
         }
         List<TaskRef> dirty = transactions.requiresNew(em -> store.findDirty(em, staleBefore, LISTED_PER_CHECK));
         Set<Long> seen = new HashSet<>();
@@ -79,6 +78,6 @@ public final class Rescuer {
         } else {
             reportedTotal = 0;
         }
-        return new TaskStore.DirtyOutcome(0, 0);
+        return new DirtyStore.DirtyOutcome(0, 0);
     }
 }

@@ -7,7 +7,7 @@ import dev.taskq.Task;
 import dev.taskq.TaskState;
 import dev.taskq.TaskOptions;
 import dev.taskq.internal.TaskRunner.Outcome;
-import dev.taskq.internal.TaskStore.DirtyOutcome;
+import dev.taskq.internal.DirtyStore.DirtyOutcome;
 import dev.taskq.support.LedgerHandler;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;

@@ -42,6 +42,7 @@ class PartialIndexPlanTest {
     private static final LocalTransactions tx = new LocalTransactions(TestDatabase.get().entityManagerFactory());
     private static final String queue = "plan-" + UUID.randomUUID().toString().substring(0, 8);
     private static final TaskStore store = new TaskStore();
+    private static final DirtyStore dirty = new DirtyStore();
     private static final AdminStore admin = new AdminStore();
     private static final Instant now = Instant.now();
     private static Connection connection;
@@ -117,9 +118,9 @@ class PartialIndexPlanTest {
 
     @Test
     void theDirtyCheckUsesTheRunningIndex() throws SQLException {
-        assertUses("taskq_task_running", sent(em -> store.countDirty(em, now), "count("), "now()");
-        assertUses("taskq_task_running", sent(em -> store.findDirty(em, now, 100), "alive_at"), "now()", "100");
-        assertUses("taskq_task_running", sent(em -> store.requeueDirty(em, now.minusSeconds(86_400), now), "with "),
+        assertUses("taskq_task_running", sent(em -> dirty.countDirty(em, now), "count("), "now()");
+        assertUses("taskq_task_running", sent(em -> dirty.findDirty(em, now, 100), "alive_at"), "now()", "100");
+        assertUses("taskq_task_running", sent(em -> dirty.requeueDirty(em, now.minusSeconds(86_400), now), "with "),
                 "now() - interval '1 day'", "now()", "now()", "'lost'");
         assertUses("taskq_task_running", sent(em -> admin.runningByNode(em), "group by"));
     }
