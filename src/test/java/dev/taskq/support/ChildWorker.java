@@ -93,9 +93,29 @@ public final class ChildWorker {
     public static Process start(TestDatabase database, String queue, String node, Path log, List<String> more)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), ChildWorker.class.getName(),
+                .toString(), "-cp", classPath(), ChildWorker.class.getName(),
                 database.url(), database.user(), database.password(), queue, node));
         command.addAll(more);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * @return this JVM's class path; under {@code exec:java} (the benchmarks) the project's classes are not on the
+     *         JVM's class path but in the plugin's class loader
+     */
+    private static String classPath() {
+        if (ChildWorker.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+            return java.util.Arrays.stream(loader.getURLs()).map(ChildWorker::file)
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    private static String file(java.net.URL url) {
+        try {
+            return Path.of(url.toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("Not a file on the class path: " + url, e);
+        }
     }
 }
