@@ -73,19 +73,25 @@ create table taskq_lease (
 --rollback drop table taskq_lease;
 
 --changeset taskq:6 logicalFilePath:dev/taskq/liquibase/changelog.sql
---comment: The queues' stats, taken by the maintenance lease's holder alone and read by every node's gauges and depth
---comment: chart; and an index that counts the kept tasks per queue without reading their rows.
+--comment: The queues' stats, taken by the maintenance lease's holder alone and read by every node's gauges and depth chart.
 create table taskq_stats (
     queue      varchar(64) primary key,
-    future     bigint      not null,
-    pending    bigint      not null,
-    active     bigint      not null,
-    dirty      bigint      not null,
-    failed     bigint      not null,
-    succeeded  bigint      not null,
-    oldest_due timestamptz not null,
-    taken_at   timestamptz not null,
+    future     bigint       not null,
+    pending    bigint       not null,
+    active     bigint       not null,
+    dirty      bigint       not null,
+    failed     bigint       not null,
+    succeeded  bigint       not null,
+    oldest_due timestamptz  not null,
+    taken_at   timestamptz  not null,
     taken_by   varchar(100) not null
 );
-create index taskq_task_kept on taskq_task (state, queue) where state in ('SUCCEEDED', 'FAILED');
---rollback drop table taskq_stats; drop index taskq_task_kept;
+--rollback drop table taskq_stats;
+
+--changeset taskq:7 logicalFilePath:dev/taskq/liquibase/changelog.sql runInTransaction:false
+--comment: The kept tasks' index also carries the queue, so that the stats count them per queue from it alone.
+-- It replaces taskq_task_finished for the pruner and the listings too; built concurrently, as the table may be large.
+create index concurrently if not exists taskq_task_kept on taskq_task (state, finished_at) include (queue)
+    where state in ('SUCCEEDED', 'FAILED');
+drop index concurrently if exists taskq_task_finished;
+--rollback create index taskq_task_finished on taskq_task (state, finished_at) where state in ('SUCCEEDED', 'FAILED'); drop index taskq_task_kept;

@@ -166,7 +166,7 @@ final class AdminStore {
         }
         @SuppressWarnings("unchecked") // the same predicate as the index taskq_task_kept, so it can count from it alone
         List<Object[]> keptRows = em.createNativeQuery("select queue, state, count(*) from taskq_task "
-                + "where state in ('SUCCEEDED', 'FAILED') group by state, queue").getResultList();
+                + "where state in ('SUCCEEDED', 'FAILED') group by queue, state").getResultList();
         for (Object[] row : keptRows) {
             counts.computeIfAbsent((String) row[0], name -> emptyGroups())
                     .put(TaskGroup.valueOf((String) row[1]), ((Number) row[2]).longValue());

@@ -136,14 +136,17 @@ final class CompletionBatch {
     private Set<Long> record(EntityManager em, List<Finished> batch) {
         String ids = TaskStore.arrayLiteral(batch.stream().map(done -> done.task().id()).toList());
         String attempts = TaskStore.arrayLiteral(batch.stream().map(done -> done.task().attempt()).toList());
-        String pairs = "unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt)";
-        String owned = "t.id = r.id and t.attempt = r.attempt and t.state = 'RUNNING'";
+        // Locked in id order first, so that batches and other statements that lock several rows never deadlock.
+        String owned = "with owned as (select t.id from taskq_task t "
+                + "join unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt) "
+                + "on t.id = r.id and t.attempt = r.attempt where t.state = 'RUNNING' "
+                + "order by t.id for " + (keepSucceeded ? "no key update" : "update") + " of t) ";
         var query = keepSucceeded
-                ? TaskStore.onTasks(em, "update taskq_task t set state = 'SUCCEEDED', finished_at = :now, "
-                        + "alive_at = :now from " + pairs + " where " + owned + " returning t.id", Long.class)
+                ? TaskStore.onTasks(em, owned + "update taskq_task t set state = 'SUCCEEDED', finished_at = :now, "
+                        + "alive_at = :now from owned where t.id = owned.id returning t.id", Long.class)
                         .setParameter("now", TaskStore.utc(clock.instant()))
-                : TaskStore.onTasks(em, "delete from taskq_task t using " + pairs + " where " + owned
-                        + " returning t.id", Long.class);
+                : TaskStore.onTasks(em, owned + "delete from taskq_task t using owned where t.id = owned.id "
+                        + "returning t.id", Long.class);
         @SuppressWarnings("unchecked")
         List<Long> recorded = query.setParameter("ids", ids).setParameter("attempts", attempts).getResultList();
         return new HashSet<>(recorded);

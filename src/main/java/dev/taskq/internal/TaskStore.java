@@ -250,10 +250,16 @@ final class TaskStore {
             return 0;
         }
         List<Map.Entry<Long, Integer>> pairs = List.copyOf(running.entrySet());
+        // SKIP LOCKED: a row locked now is being completed or taken over, and a heartbeat that waited for it while
+        // holding the others could deadlock with a batch of completions that holds it and waits for them.
         return onTasks(em, """
-                        update taskq_task t set alive_at = :now
-                        from unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt)
-                        where t.id = r.id and t.attempt = r.attempt and t.state = 'RUNNING'""")
+                        with alive as (
+                            select t.id from taskq_task t
+                            join unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt)
+                              on t.id = r.id and t.attempt = r.attempt
+                            where t.state = 'RUNNING'
+                            for no key update of t skip locked)
+                        update taskq_task t set alive_at = :now from alive where t.id = alive.id""")
                 .setParameter("now", utc(now))
                 .setParameter("ids", arrayLiteral(pairs.stream().map(Map.Entry::getKey).toList()))
                 .setParameter("attempts", arrayLiteral(pairs.stream().map(Map.Entry::getValue).toList()))
@@ -262,7 +268,7 @@ final class TaskStore {
 
     /**
      * Deletes up to {@code limit} finished tasks of {@code state} that finished before {@code before}, skipping
-     * rows someone holds (an admin acting on them). Served by the partial index {@code taskq_task_finished}.
+     * rows someone holds (an admin acting on them). Served by the partial index {@code taskq_task_kept}.
      *
      * @return how many were deleted; the pruner calls again, in a new transaction, until none are left
      */

@@ -54,6 +54,33 @@ class DirtyTest {
         assertEquals(TaskState.RUNNING, h.row(task.id()).getState());
     }
 
+    /**
+     * A heartbeat that waited for a locked row while holding the others deadlocked with batches of completions
+     * (found by a 1,000,000-task run): it skips what another transaction holds, which is being completed.
+     */
+    @Test
+    void theHeartbeatBeatsTheOtherTasksWithoutWaitingForOneThatIsLocked() throws Exception {
+        Engine engine = h.startWith(settings -> settings.with(WorkerSettings.PREFETCH, "1"), new LedgerHandler(h));
+        h.tasks().enqueueAll(LedgerHandler.class, List.of(new Ref("free"), new Ref("locked")), h.options());
+        List<ClaimedTask> claimed = engine.claimer().runOnce();
+        assertEquals(2, claimed.size());
+        h.clock.advance(Duration.ofSeconds(5));
+        try (java.sql.Connection holder = dev.taskq.support.TestDatabase.get().connect()) {
+            holder.setAutoCommit(false);
+            try (var lock = holder.prepareStatement("select id from taskq_task where id = ? for update")) {
+                lock.setLong(1, claimed.get(1).id());
+                lock.executeQuery().close();
+            }
+            int beaten = java.util.concurrent.CompletableFuture.supplyAsync(engine.heartbeat()::runOnce)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertEquals(1, beaten, "the free task is beaten at once");
+            holder.rollback();
+        }
+        assertEquals(h.clock.instant(), h.row(claimed.get(0).id()).getAliveAt());
+        assertEquals(1, engine.heartbeat().runOnce() - 1, "the lock gone, both are beaten again");
+    }
+
     @Test
     void keepLeavesDirtyTasksRunningForAPerson() {
         Engine engine = start("keep");
