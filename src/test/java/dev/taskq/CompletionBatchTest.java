@@ -10,14 +10,19 @@ import dev.taskq.support.Await;
 import dev.taskq.support.OnOutcome;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;
+import dev.taskq.support.TestDatabase;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
@@ -91,6 +96,42 @@ class CompletionBatchTest {
 
         assertEquals(List.of(), h.rows(), "the third success filled the batch: all three recorded, no flush needed");
         assertEquals(List.of(Outcome.SUCCEEDED, Outcome.SUCCEEDED, Outcome.SUCCEEDED), finished);
+    }
+
+    /**
+     * Another transaction holds the second row of a full batch and then asks for the first, which the batch holds:
+     * PostgreSQL breaks the deadlock by rolling the batch back, and the batch is sent again, not left to the
+     * dirty policy.
+     */
+    @Test
+    void aBatchThatPostgresqlRollsBackToBreakADeadlockIsSentAgain() throws Exception {
+        start(s -> s.with(WorkerSettings.COMPLETION_BATCH_SIZE, "2"));
+        List<ClaimedTask> tasks = enqueueAndClaim(2);
+        long first = Math.min(tasks.get(0).id(), tasks.get(1).id());
+        long second = Math.max(tasks.get(0).id(), tasks.get(1).id());
+        assertEquals(Outcome.COMPLETING, h.engine().runner().run(tasks.get(0)));
+        try (Connection other = TestDatabase.get().connect()) {
+            other.setAutoCommit(false);
+            try (Statement statement = other.createStatement()) {
+                statement.execute("set deadlock_timeout = '1min'"); // so that PostgreSQL picks the batch to roll back
+                statement.executeQuery("select id from taskq_task where id = " + second + " for update").close();
+            }
+            CompletableFuture<Outcome> filling = CompletableFuture.supplyAsync(
+                    () -> h.engine().runner().run(tasks.get(1))); // fills the batch: locks the first, waits for the second
+            Await.until(Duration.ofSeconds(30), "the batch waits for the second row", () -> waitingForALock() > 0);
+            try (Statement statement = other.createStatement()) {
+                statement.executeQuery("select id from taskq_task where id = " + first + " for update").close();
+            }
+            other.rollback();
+            assertEquals(Outcome.COMPLETING, filling.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(), h.rows(), "both recorded on the second try");
+        assertEquals(List.of(Outcome.SUCCEEDED, Outcome.SUCCEEDED), finished);
+    }
+
+    private long waitingForALock() {
+        return h.tx.requiresNew(em -> ((Number) em.createNativeQuery("select count(*) from pg_stat_activity "
+                + "where wait_event_type = 'Lock' and query like '%with owned as%'").getSingleResult()).longValue());
     }
 
     @Test

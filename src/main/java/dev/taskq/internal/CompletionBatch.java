@@ -27,6 +27,8 @@ import java.util.function.BooleanSupplier;
 final class CompletionBatch {
 
     private static final System.Logger LOG = System.getLogger(CompletionBatch.class.getName());
+    /** How often a batch PostgreSQL rolled back on its own is sent again before its tasks are left to the policy. */
+    static final int ROLLED_BACK_RETRIES = 3;
 
     /** A success waiting to be recorded. */
     private record Finished(ClaimedTask task, Instant started) {
@@ -123,13 +125,35 @@ final class CompletionBatch {
     }
 
     private void recordUntilAnswered(List<Finished> batch, BooleanSupplier giveUp) {
-        try {
-            report(batch, link.untilAnswered(em -> record(em, batch), giveUp));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, batch.size() + " task(s) succeeded, but their completion could not be recorded ("
-                    + e + "); they are left RUNNING for the dirty policy", e);
-            batch.forEach(done -> finished(done, TaskRunner.Outcome.ABANDONED));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                report(batch, link.untilAnswered(em -> record(em, batch), giveUp));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt <= ROLLED_BACK_RETRIES && rolledBackByTheDatabase(e)) {
+                    LOG.log(Level.DEBUG, "PostgreSQL rolled back the record of a batch (" + e + "); sending it again");
+                    continue;
+                }
+                LOG.log(Level.WARNING, batch.size() + " task(s) succeeded, but their completion could not be "
+                        + "recorded (" + e + "); they are left RUNNING for the dirty policy", e);
+                batch.forEach(done -> finished(done, TaskRunner.Outcome.ABANDONED));
+                return;
+            }
         }
+    }
+
+    /**
+     * @return whether PostgreSQL rolled the transaction back on its own (SQL states of class 40: a deadlock, a
+     *         serialization failure), after which the same statement may well succeed
+     */
+    private static boolean rolledBackByTheDatabase(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One statement for the whole batch; each row is named with its attempt, so a row taken over stays as it is. */
