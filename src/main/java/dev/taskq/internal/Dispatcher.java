@@ -79,7 +79,10 @@ final class Dispatcher {
                 }
                 long now = System.nanoTime();
                 boolean mayClaim = !claiming && now - retryAt >= 0 && !(wakes == dryAtWake && now - dryUntil < 0);
-                if (!ready.isEmpty() && (ready.size() > line() / 2 || !mayClaim)) {
+                // Refilled once down to a quarter: claims of three quarters of the line take fewer round trips per
+                // task than refills at half (0.052 statements per batched no-op task against 0.069), and the
+                // quarter left still covers half a claim's time, the line being twice what a claim's time needs.
+                if (!ready.isEmpty() && (ready.size() > line() / 4 || !mayClaim)) {
                     return ready.poll();
                 }
                 if (mayClaim) {
