@@ -130,7 +130,9 @@ final class CompletionBatch {
                 report(batch, link.untilAnswered(em -> record(em, batch), giveUp));
                 return;
             } catch (RuntimeException e) {
-                if (attempt <= ROLLED_BACK_RETRIES && rolledBackByTheDatabase(e)) {
+                // SQL states of class 40: PostgreSQL rolled the transaction back on its own (a deadlock, a
+                // serialization failure), and the same statement may well succeed when sent again.
+                if (attempt <= ROLLED_BACK_RETRIES && SqlStates.any(e, state -> state.startsWith("40"))) {
                     LOG.log(Level.DEBUG, "PostgreSQL rolled back the record of a batch (" + e + "); sending it again");
                     continue;
                 }
@@ -140,20 +142,6 @@ final class CompletionBatch {
                 return;
             }
         }
-    }
-
-    /**
-     * @return whether PostgreSQL rolled the transaction back on its own (SQL states of class 40: a deadlock, a
-     *         serialization failure), after which the same statement may well succeed
-     */
-    private static boolean rolledBackByTheDatabase(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("40")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One statement for the whole batch; each row is named with its attempt, so a row taken over stays as it is. */

@@ -2,7 +2,6 @@ package dev.taskq.internal;
 
 import java.io.EOFException;
 import java.net.SocketException;
-import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.IdentityHashMap;
@@ -33,15 +32,8 @@ final class ConnectionLoss {
                     || cause instanceof SocketException || cause instanceof EOFException || isPoolFailure(cause)) {
                 return true;
             }
-            if (cause instanceof SQLException sql && isConnectionState(sql.getSQLState())) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getNextException() != null
-                    && isConnectionState(sql.getNextException().getSQLState())) {
-                return true;
-            }
         }
-        return false;
+        return SqlStates.any(failure, ConnectionLoss::isConnectionState);
     }
 
     /** By name, so TaskQ needs no Connector API where there is none (Java SE). */
@@ -55,7 +47,7 @@ final class ConnectionLoss {
     }
 
     private static boolean isConnectionState(String state) {
-        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        return (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
                 || state.equals("57P03") || state.equals("53300"));
     }
 }
