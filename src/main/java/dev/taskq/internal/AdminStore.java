@@ -9,7 +9,6 @@ import jakarta.persistence.Query;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -80,8 +79,8 @@ final class AdminStore {
         return single(em.createNativeQuery("update taskq_task set " + RETRY + " where id = :id and " + RETRYABLE
                         + " returning " + TaskRef.COLUMNS)
                 .setParameter("id", id)
-                .setParameter("now", utc(now))
-                .setParameter("staleBefore", utc(staleBefore)));
+                .setParameter("now", TaskStore.utc(now))
+                .setParameter("staleBefore", TaskStore.utc(staleBefore)));
     }
 
     /** A claim holds its rows' locks until it commits; the DELETE then re-checks the state, and finds RUNNING. */
@@ -118,7 +117,7 @@ final class AdminStore {
         em.createNativeQuery("insert into taskq_queue_pause (queue, paused_at) values (:queue, :now) "
                 + "on conflict (queue) do nothing")
                 .setParameter("queue", queue)
-                .setParameter("now", utc(now))
+                .setParameter("now", TaskStore.utc(now))
                 .executeUpdate();
     }
 
@@ -136,9 +135,9 @@ final class AdminStore {
     }
 
     /**
-     * Every queue's group counts and oldest due task: one scan of the live rows, through the claim's and the
-     * heartbeat's partial indexes, and one index-only count of the kept ones, so that the cost of either does not
-     * grow with the other. A queue that is paused but empty is listed too, so that it can be resumed from the page.
+     * Every queue's group counts and oldest due task: one scan of the live rows, through partial indexes of live
+     * tasks, and one index-only count of the kept ones, so that the cost of either does not grow with the other. A
+     * queue that is paused but empty is listed too, so that it can be resumed from the page.
      */
     public List<QueueStats.Queue> queues(EntityManager em, Instant now, Instant staleBefore, Set<String> paused) {
         List<TaskGroup> live = List.of(TaskGroup.FUTURE, TaskGroup.PENDING, TaskGroup.ACTIVE, TaskGroup.DIRTY);
@@ -148,8 +147,8 @@ final class AdminStore {
                 .append(" from taskq_task where state = 'PENDING' or state = 'RUNNING' group by queue");
         @SuppressWarnings("unchecked")
         List<Object[]> liveRows = em.createNativeQuery(sql.toString())
-                .setParameter("now", utc(now))
-                .setParameter("staleBefore", utc(staleBefore))
+                .setParameter("now", TaskStore.utc(now))
+                .setParameter("staleBefore", TaskStore.utc(staleBefore))
                 .getResultList();
         Map<String, Map<TaskGroup, Long>> counts = new TreeMap<>();
         Map<String, Instant> oldestDue = new HashMap<>();
@@ -171,8 +170,20 @@ final class AdminStore {
             counts.computeIfAbsent((String) row[0], name -> emptyGroups())
                     .put(TaskGroup.valueOf((String) row[1]), ((Number) row[2]).longValue());
         }
-        paused.forEach(queue -> counts.computeIfAbsent(queue, name -> emptyGroups()));
-        return counts.entrySet().stream().map(queue -> new QueueStats.Queue(queue.getKey(),
+        return queueStats(counts, oldestDue, paused, now);
+    }
+
+    /**
+     * @param counts    per queue, its tasks per group (a map this may add to)
+     * @param oldestDue per queue that has a due task, the oldest one's ETA
+     * @return the queues' stats ordered by name, a queue that is paused but empty listed too, so that it can be
+     *         resumed from the page
+     */
+    static List<QueueStats.Queue> queueStats(Map<String, Map<TaskGroup, Long>> counts, Map<String, Instant> oldestDue,
+            Set<String> paused, Instant now) {
+        Map<String, Map<TaskGroup, Long>> all = new TreeMap<>(counts);
+        paused.forEach(queue -> all.computeIfAbsent(queue, name -> emptyGroups()));
+        return all.entrySet().stream().map(queue -> new QueueStats.Queue(queue.getKey(),
                 paused.contains(queue.getKey()), queue.getValue(), oldestDue.containsKey(queue.getKey())
                         ? Duration.between(oldestDue.get(queue.getKey()), now) : Duration.ZERO)).toList();
     }
@@ -220,10 +231,10 @@ final class AdminStore {
     /** Binds the parameters {@code sql} names: which of the times it needs depends on the group. */
     private static Query bind(Query query, String sql, TaskFilter filter, Instant now, Instant staleBefore) {
         if (sql.contains(":now")) {
-            query.setParameter("now", utc(now));
+            query.setParameter("now", TaskStore.utc(now));
         }
         if (sql.contains(":staleBefore")) {
-            query.setParameter("staleBefore", utc(staleBefore));
+            query.setParameter("staleBefore", TaskStore.utc(staleBefore));
         }
         if (filter.queue() != null) {
             query.setParameter("queue", filter.queue());
@@ -237,7 +248,4 @@ final class AdminStore {
         return query;
     }
 
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
 }

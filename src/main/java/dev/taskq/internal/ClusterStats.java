@@ -6,12 +6,11 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The queues' stats for gauges and the depth chart, taken by one node for all: the holder of the
@@ -27,8 +26,10 @@ public final class ClusterStats {
     /** How old the stats may be before a node stops trusting them and takes its own. */
     static final Duration FRESH = INTERVAL.multipliedBy(3);
 
-    private static final List<TaskGroup> COLUMNS = List.of(TaskGroup.FUTURE, TaskGroup.PENDING, TaskGroup.ACTIVE,
-            TaskGroup.DIRTY, TaskGroup.FAILED, TaskGroup.SUCCEEDED);
+    private static final List<TaskGroup> COLUMNS = List.of(TaskGroup.values());
+    /** The column of each group, named as the group. */
+    private static final List<String> COLUMN_NAMES = COLUMNS.stream()
+            .map(group -> group.name().toLowerCase(java.util.Locale.ROOT)).toList();
 
     private final AdminStore store = new AdminStore();
     private final Transactions transactions;
@@ -59,14 +60,17 @@ public final class ClusterStats {
                             succeeded = excluded.succeeded, oldest_due = excluded.oldest_due,
                             taken_at = excluded.taken_at, taken_by = excluded.taken_by""")
                         .setParameter("queue", queue.name())
-                        .setParameter("oldestDue", utc(now.minus(queue.oldestPending()))) // now where none is due
-                        .setParameter("takenAt", utc(now))
+                        // the take's instant where none is due
+                        .setParameter("oldestDue", TaskStore.utc(now.minus(queue.oldestPending())))
+                        .setParameter("takenAt", TaskStore.utc(now))
                         .setParameter("node", node);
-                COLUMNS.forEach(group -> upsert.setParameter(column(group), queue.groups().get(group)));
+                for (int i = 0; i < COLUMNS.size(); i++) {
+                    upsert.setParameter(COLUMN_NAMES.get(i), queue.groups().get(COLUMNS.get(i)));
+                }
                 upsert.executeUpdate();
             }
             return em.createNativeQuery("delete from taskq_stats where taken_at < :takenAt") // queues now empty
-                    .setParameter("takenAt", utc(now))
+                    .setParameter("takenAt", TaskStore.utc(now))
                     .executeUpdate();
         });
     }
@@ -83,37 +87,28 @@ public final class ClusterStats {
 
     private List<QueueStats.Queue> read(EntityManager em, Instant now, Set<String> paused) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select queue, future, pending, active, dirty, failed, succeeded, "
-                        + "oldest_due from taskq_stats where taken_at >= :freshAfter")
-                .setParameter("freshAfter", utc(now.minus(FRESH)))
+        List<Object[]> rows = em.createNativeQuery("select queue, " + String.join(", ", COLUMN_NAMES)
+                        + ", oldest_due from taskq_stats where taken_at >= :freshAfter")
+                .setParameter("freshAfter", TaskStore.utc(now.minus(FRESH)))
                 .getResultList();
         if (rows.isEmpty()) {
             return List.of();
         }
-        Map<String, QueueStats.Queue> queues = new TreeMap<>();
+        Map<String, Map<TaskGroup, Long>> counts = new HashMap<>();
+        Map<String, Instant> oldestDue = new HashMap<>();
         for (Object[] row : rows) {
             String queue = (String) row[0];
             Map<TaskGroup, Long> groups = new EnumMap<>(TaskGroup.class);
             for (int i = 0; i < COLUMNS.size(); i++) {
                 groups.put(COLUMNS.get(i), ((Number) row[1 + i]).longValue());
             }
-            Instant oldestDue = AdminStore.instant(row[7]);
-            boolean due = groups.get(TaskGroup.PENDING) > 0 && oldestDue.isBefore(now);
-            queues.put(queue, new QueueStats.Queue(queue, paused.contains(queue), groups,
-                    due ? Duration.between(oldestDue, now) : Duration.ZERO));
+            counts.put(queue, groups);
+            Instant oldest = AdminStore.instant(row[1 + COLUMNS.size()]); // the take's instant where none was due
+            if (groups.get(TaskGroup.PENDING) > 0 && oldest.isBefore(now)) {
+                oldestDue.put(queue, oldest);
+            }
         }
-        for (String queue : paused) {
-            queues.computeIfAbsent(queue, name -> new QueueStats.Queue(name, true, AdminStore.emptyGroups(),
-                    Duration.ZERO));
-        }
-        return List.copyOf(queues.values());
+        return AdminStore.queueStats(counts, oldestDue, paused, now);
     }
 
-    private static String column(TaskGroup group) {
-        return group.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return TaskStore.utc(instant);
-    }
 }

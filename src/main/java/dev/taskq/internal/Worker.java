@@ -31,7 +31,6 @@ public final class Worker {
     private final Dispatcher dispatcher;
     private final DatabaseLink link;
     private final CommitListener listener;
-    private final MaintenanceLease lease;
     private final Maintenance maintenance;
     private final java.util.concurrent.ThreadFactory listenerThreads;
     private final TaskRunner runner;
@@ -51,7 +50,6 @@ public final class Worker {
         this.listener = listener;
         this.listenerThreads = listenerThreads;
         this.maintenance = maintenance;
-        this.lease = maintenance.lease();
         this.settings = settings;
         this.dispatcher = new Dispatcher(claimer, link, settings);
         this.link = link;
@@ -86,8 +84,8 @@ public final class Worker {
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("completion batch", runner::flushCompletions),
                 window, window, TimeUnit.MILLISECONDS));
         long renew = MaintenanceLease.RENEW_EVERY.toMillis();
-        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("maintenance lease", lease::renew), 0, renew,
-                TimeUnit.MILLISECONDS));
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("maintenance lease", maintenance.lease()::renew),
+                0, renew, TimeUnit.MILLISECONDS));
         whileHoldingTheLease("dirty check", maintenance.rescuer()::runOnce, rescue, rescue);
         if (maintenance.pruner().hasWork()) {
             long prune = PRUNE_INTERVAL.toMillis();
@@ -103,7 +101,7 @@ public final class Worker {
     /** Runs {@code work} every {@code millis}, the first time after {@code first}, while this node holds the lease. */
     private void whileHoldingTheLease(String what, Runnable work, long first, long millis) {
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic(what, () -> {
-            if (lease.isHeld()) {
+            if (maintenance.lease().isHeld()) {
                 work.run();
             }
         }), first, millis, TimeUnit.MILLISECONDS));
@@ -174,7 +172,7 @@ public final class Worker {
         runner.flushAllCompletions(() -> java.time.Instant.now().isAfter(deadline));
         dispatcher.giveBackUnstarted(deadline);
         submitted.forEach(future -> future.cancel(false));
-        periodic("giving up the maintenance lease", lease::release);
+        periodic("giving up the maintenance lease", maintenance.lease()::release);
         LOG.log(graceful ? Level.INFO : Level.WARNING, graceful
                 ? "TaskQ worker " + settings.nodeId() + " stopped"
                 : "TaskQ worker " + settings.nodeId() + " stopped after interrupting tasks still running at the end "

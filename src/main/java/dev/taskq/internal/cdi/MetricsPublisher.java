@@ -1,6 +1,7 @@
 package dev.taskq.internal.cdi;
 
 import dev.taskq.QueueStats;
+import dev.taskq.internal.ClusterStats;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.metrics.MeterBinding;
 import dev.taskq.internal.metrics.MicroProfileMeters;
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 final class MetricsPublisher {
 
     /** How often the gauges' snapshot is taken: one scan of the task table. */
-    static final Duration REFRESH = Duration.ofSeconds(10);
+    static final Duration REFRESH = ClusterStats.INTERVAL; // as often as the lease holder takes them
 
     private static final System.Logger LOG = System.getLogger(MetricsPublisher.class.getName());
 
