@@ -19,13 +19,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.hibernate.SessionFactory;
@@ -34,22 +33,28 @@ import org.hibernate.stat.Statistics;
 /**
  * TaskQ's engine in Java SE against the test PostgreSQL, beside the bare-SQL references of {@link References}
  * measured in the same run on the same table. Every throughput is the median of {@value #ROUNDS} rounds, each from
- * a freshly vacuumed table; pickup is measured on an idle queue with the default settings.
+ * a freshly vacuumed table, taken in turns with the measures it is compared with ({@link Interleaved}); pickup is
+ * measured on an idle queue with the default settings ({@link PickupBenchmark}).
  *
  * <p>Run: {@code ./mvnw -q test-compile exec:java@bench}. Besides the table it prints one {@code RESULT} line per
  * pair of measure and reference (see {@link Results}).
  */
 public final class Benchmark {
 
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
+    /** Each round of the two-JVM measure starts a JVM and warms it up: a minute and more. */
+    private static final int TWO_JVMS_ROUNDS = 3;
     private static final int SINGLE_ENQUEUES = 2_000;
     private static final int BATCH = 1_000;
     private static final int BATCHES = 20;
     private static final int TASKS = 5_000;
+    /** The batched mode and its reference run some 20,000 tasks a second: a round of {@value #TASKS} is too short. */
+    private static final int BATCHED_TASKS = 20_000;
+    private static final int WARM_UP_TASKS = 400_000;
+    private static final int WARM_UP_ROUND = 40_000;
     private static final int PICKUPS = 200;
     private static final int[] LOOPS = {1, 2, 4, 8};
     private static final String QUEUE = "bench";
-    private static final String PICKUP_QUEUE = "bench-pickup";
     private static final java.nio.file.Path CHART = java.nio.file.Path.of("target", "benchmark.png");
 
     /** Does nothing, in the worker's transaction: the benchmark measures the queue, not the work. */
@@ -66,17 +71,6 @@ public final class Benchmark {
     public static final class OutsideNoOp implements TaskHandler<Integer> {
         @Override
         public void handle(Integer args) {
-        }
-    }
-
-    /** Says how long after its enqueue committed it started; its argument is the commit's {@code nanoTime}. */
-    @TaskName("pickup")
-    public static final class Pickup implements TaskHandler<Long> {
-        static final BlockingQueue<Long> DELAYS = new LinkedBlockingQueue<>();
-
-        @Override
-        public void handle(Long committedAt) {
-            DELAYS.add(System.nanoTime() - committedAt);
         }
     }
 
@@ -108,54 +102,76 @@ public final class Benchmark {
                 Runtime.getRuntime().availableProcessors(), ROUNDS);
         warmUp();
         Results results = new Results();
-        results.add("enqueue-1", 1, median(this::enqueueOneByOne), "tasks/s", "ref-insert-1",
-                median(() -> references.insertOneByOne(SINGLE_ENQUEUES)));
-        results.add("enqueue-all-1000", 1, median(this::enqueueBatches), "tasks/s", "ref-insert-1000-values",
-                median(() -> references.insertMultiRow(BATCHES, BATCH)));
+        Map<String, Double> enqueue = new Interleaved(ROUNDS, this::reset)
+                .add("enqueue-1", this::enqueueOneByOne)
+                .add("ref-insert-1", () -> references.insertOneByOne(SINGLE_ENQUEUES))
+                .add("enqueue-all-1000", this::enqueueBatches)
+                .add("ref-insert-1000-values", () -> references.insertMultiRow(BATCHES, BATCH))
+                .medians();
+        results.add("enqueue-1", 1, enqueue.get("enqueue-1"), "tasks/s", "ref-insert-1", enqueue.get("ref-insert-1"));
+        results.add("enqueue-all-1000", 1, enqueue.get("enqueue-all-1000"), "tasks/s", "ref-insert-1000-values",
+                enqueue.get("ref-insert-1000-values"));
         Chart chart = new Chart(LOOPS);
         for (int index = 0; index < LOOPS.length; index++) {
             int loops = LOOPS[index];
-            double atomic = median(() -> runTasks(loops, NoOp.class));
-            double[] atomicCost = lastCost.clone();
-            double batched = median(() -> runTasks(loops, OutsideNoOp.class));
-            double[] batchedCost = lastCost.clone();
-            double claim1 = median(() -> reference(loops, 1, false));
-            double claim10 = median(() -> reference(loops, 10, false));
-            double claim100 = median(() -> reference(loops, 100, true));
-            double dbScheduler = median(() -> dbSchedulerPeer.consume(TASKS, loops));
-            chart.put("TaskQ atomic", index, atomic);
-            chart.put("TaskQ batched (NOT_SUPPORTED)", index, batched);
-            chart.put("db-scheduler", index, dbScheduler);
-            chart.put("ref-claim1", index, claim1);
-            chart.put("ref-claim10-delete-each", index, claim10);
-            chart.put("ref-claim100-delete-batch", index, claim100);
-            results.add("atomic-noop", loops, atomic, "tasks/s", "ref-claim1", claim1);
-            results.add("atomic-noop", loops, atomic, "tasks/s", "ref-claim10-delete-each", claim10);
-            results.add("atomic-noop", loops, atomic, "tasks/s", "ref-claim100-delete-batch", claim100);
-            results.add("atomic-noop", loops, atomic, "tasks/s", "db-scheduler", dbScheduler);
-            results.add("batched-noop", loops, batched, "tasks/s", "ref-claim1", claim1);
-            results.add("batched-noop", loops, batched, "tasks/s", "ref-claim100-delete-batch", claim100);
+            double[][] cost = new double[2][];
+            Map<String, Double> rate = new Interleaved(ROUNDS, this::reset)
+                    .add("atomic-noop", () -> {
+                        double tasksPerSecond = runTasks(loops, NoOp.class, TASKS);
+                        cost[0] = lastCost;
+                        return tasksPerSecond;
+                    })
+                    .add("batched-noop", () -> {
+                        double tasksPerSecond = runTasks(loops, OutsideNoOp.class, BATCHED_TASKS);
+                        cost[1] = lastCost;
+                        return tasksPerSecond;
+                    })
+                    .add("ref-claim1", () -> reference(loops, 1, false, TASKS))
+                    .add("ref-claim10-delete-each", () -> reference(loops, 10, false, TASKS))
+                    .add("ref-claim100-delete-batch", () -> reference(loops, 100, true, BATCHED_TASKS))
+                    .add("db-scheduler", () -> dbSchedulerPeer.consume(TASKS, loops))
+                    .medians();
+            chart.put("TaskQ atomic", index, rate.get("atomic-noop"));
+            chart.put("TaskQ batched (NOT_SUPPORTED)", index, rate.get("batched-noop"));
+            for (String peer : List.of("db-scheduler", "ref-claim1", "ref-claim10-delete-each",
+                    "ref-claim100-delete-batch")) {
+                chart.put(peer, index, rate.get(peer));
+            }
+            for (String reference : List.of("ref-claim1", "ref-claim10-delete-each", "ref-claim100-delete-batch",
+                    "db-scheduler")) {
+                results.add("atomic-noop", loops, rate.get("atomic-noop"), "tasks/s", reference, rate.get(reference));
+            }
+            for (String reference : List.of("ref-claim1", "ref-claim100-delete-batch")) {
+                results.add("batched-noop", loops, rate.get("batched-noop"), "tasks/s", reference,
+                        rate.get(reference));
+            }
             // ref-claim1 sends two statements per task (the claim, the delete), each in a transaction of its own.
-            results.add("atomic-noop-statements", loops, atomicCost[0], "per-task", "ref-claim1", 2);
-            results.add("atomic-noop-commits", loops, atomicCost[1], "per-task", "ref-claim1", 2);
-            results.add("batched-noop-statements", loops, batchedCost[0], "per-task", "ref-claim1", 2);
-            results.add("batched-noop-commits", loops, batchedCost[1], "per-task", "ref-claim1", 2);
+            // The costs are those of each mode's last round.
+            results.add("atomic-noop-statements", loops, cost[0][0], "per-task", "ref-claim1", 2);
+            results.add("atomic-noop-commits", loops, cost[0][1], "per-task", "ref-claim1", 2);
+            results.add("batched-noop-statements", loops, cost[1][0], "per-task", "ref-claim1", 2);
+            results.add("batched-noop-commits", loops, cost[1][1], "per-task", "ref-claim1", 2);
         }
         TwoJvms nodes = new TwoJvms(database, transactions);
-        double[] oneJvm = new double[ROUNDS];
-        double[] twoJvms = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) { // interleaved, so that a drift of the machine's speed touches both
+        double[] oneJvm = new double[TWO_JVMS_ROUNDS];
+        double[] twoJvms = new double[TWO_JVMS_ROUNDS];
+        for (int i = 0; i < TWO_JVMS_ROUNDS; i++) { // interleaved, so that a drift of the machine's speed touches both
             oneJvm[i] = nodes.oneJvm(4);
             twoJvms[i] = nodes.twoJvms(2);
         }
         results.add("two-jvms-2x2-ledger", 4, Rates.median(twoJvms), "tasks/s", "one-jvm-1x4-ledger",
                 Rates.median(oneJvm));
-        double[] pickups = pickups();
+        reset();
+        PickupBenchmark.Pickups pickups = new PickupBenchmark(database, transactions).measure(PICKUPS);
         int defaultLoops = WorkerSettings.defaults().threads();
-        results.add("pickup-p50", defaultLoops, Rates.percentile(pickups, 0.50), "ms", "target-p50", 5);
-        results.add("pickup-p99", defaultLoops, Rates.percentile(pickups, 0.99), "ms", "target-p99", 25);
+        results.add("pickup-p50", defaultLoops, Rates.percentile(pickups.fromCommit(), 0.50), "ms", "target-p50", 5);
+        results.add("pickup-p99", defaultLoops, Rates.percentile(pickups.fromCommit(), 0.99), "ms", "target-p99", 25);
+        results.add("pickup-from-call-p50", defaultLoops, Rates.percentile(pickups.fromCall(), 0.50), "ms",
+                "target-p50", 5);
+        results.add("pickup-from-call-p99", defaultLoops, Rates.percentile(pickups.fromCall(), 0.99), "ms",
+                "target-p99", 25);
         results.printLines();
-        chart.write(pickups, CHART);
+        chart.write(pickups.fromCommit(), CHART);
         System.out.println("\nChart: " + CHART.toAbsolutePath());
         System.out.println("""
 
@@ -169,13 +185,17 @@ public final class Benchmark {
                 Statements and commits per task: all the engine sent while it ran (claims, completions, heartbeats, \
                 maintenance). \
                 A task counts once its success is recorded. Pickup: \
-                enqueue commit to handler start on an idle queue with default settings, %d samples, against the \
-                targets of the engine issue.""".formatted(PICKUPS));
+                enqueue commit (the enqueue call's return) to handler start on an idle queue with default settings, \
+                %d samples, against the targets of the engine issue; pickup-from-call counts from the enqueue call's \
+                begin, its transaction included.""".formatted(PICKUPS));
     }
 
     /**
-     * Runs every path once, uncounted, so that no measure pays for the JIT's first compilations: a server that
-     * enqueues and runs tasks all day runs compiled code, and the first measure would otherwise pay for all.
+     * Runs every path, uncounted, until the JIT has compiled it: a server that enqueues and runs tasks all day runs
+     * compiled code, and the first measures would otherwise pay for the compilations. A claim serves dozens of
+     * batched tasks, so its code is called that much more rarely than a task's, and the JIT compiles it fully only
+     * after some 10,000 claims: measured, 45 us of JVM CPU per batched task over the first 40,000 tasks, 12 us from
+     * about the 400,000th on.
      */
     private void warmUp() throws Exception {
         reset();
@@ -183,29 +203,25 @@ public final class Benchmark {
         enqueueBatches();
         references.insertOneByOne(SINGLE_ENQUEUES);
         references.insertMultiRow(BATCHES, BATCH);
-        reset();
-        runTasks(4, NoOp.class);
-        runTasks(4, OutsideNoOp.class);
-        reference(4, 10, false);
-        dbSchedulerPeer.consume(TASKS, 4);
-    }
-
-    private interface Round {
-        double perSecond() throws Exception;
-    }
-
-    private double median(Round round) throws Exception {
-        double[] results = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
+        for (int round = 0; round < WARM_UP_TASKS / WARM_UP_ROUND; round++) {
             reset();
-            results[i] = round.perSecond();
+            runTasks(4, OutsideNoOp.class, WARM_UP_ROUND);
         }
-        return Rates.median(results);
+        for (int round = 0; round < 2; round++) {
+            reset();
+            runTasks(4, NoOp.class, TASKS);
+            reset();
+            reference(4, 10, false, TASKS);
+            reset();
+            reference(4, 100, true, BATCHED_TASKS);
+            reset();
+            dbSchedulerPeer.consume(TASKS, 4);
+        }
     }
 
-    private double reference(int loops, int claim, boolean batchDelete) throws Exception {
-        references.fill(TASKS);
-        return references.consume(TASKS, loops, claim, batchDelete);
+    private double reference(int loops, int claim, boolean batchDelete, int count) throws Exception {
+        references.fill(count);
+        return references.consume(count, loops, claim, batchDelete);
     }
 
     private double enqueueOneByOne() {
@@ -225,14 +241,17 @@ public final class Benchmark {
         return Rates.perSecond(BATCH * BATCHES, start);
     }
 
-    /** @return tasks per second from the worker's start until the last success is recorded (committed) */
-    private double runTasks(int loops, Class<? extends TaskHandler<Integer>> handler) throws Exception {
+    /**
+     * @param count how many tasks, a multiple of {@value #BATCH}
+     * @return tasks per second from the worker's start until the last success is recorded (committed)
+     */
+    private double runTasks(int loops, Class<? extends TaskHandler<Integer>> handler, int count) throws Exception {
         List<Integer> batch = IntStream.range(0, BATCH).boxed().toList();
-        for (int i = 0; i < TASKS / BATCH; i++) {
+        for (int i = 0; i < count / BATCH; i++) {
             tasks.enqueueAll(handler, batch, options);
         }
         vacuum();
-        CountDownLatch done = new CountDownLatch(TASKS);
+        CountDownLatch done = new CountDownLatch(count);
         ExecutorService pool = Executors.newFixedThreadPool(loops);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Engine engine = Engine.create(transactions, settings.with(WorkerSettings.THREADS, String.valueOf(loops)),
@@ -250,71 +269,14 @@ public final class Benchmark {
         if (!done.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("tasks did not finish: " + done.getCount() + " left");
         }
-        double rate = Rates.perSecond(TASKS, start);
-        lastCost = new double[] {(double) statistics.getPrepareStatementCount() / TASKS,
-                (double) statistics.getTransactionCount() / TASKS};
+        double rate = Rates.perSecond(count, start);
+        lastCost = new double[] {(double) statistics.getPrepareStatementCount() / count,
+                (double) statistics.getTransactionCount() / count};
         statistics.setStatisticsEnabled(false);
         worker.stop();
         pool.shutdownNow();
         scheduler.shutdownNow();
         return rate;
-    }
-
-    /** @return milliseconds from each enqueue's commit to its handler's start, one task at a time, idle between */
-    private double[] pickups() throws Exception {
-        reset();
-        WorkerSettings defaults = WorkerSettings.defaults().with(WorkerSettings.QUEUES, PICKUP_QUEUE);
-        Engine engine = Engine.create(transactions, defaults, Clock.systemUTC(), new Pickup());
-        ExecutorService pool = Executors.newFixedThreadPool(defaults.threads());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        Worker worker = engine.worker(pool, scheduler);
-        worker.start();
-        TaskOptions pickup = TaskOptions.defaults().withQueue(PICKUP_QUEUE);
-        // Each enqueue at a random moment 50-150 ms after the previous task completed, when the loops wait for work,
-        // so that enqueues fall anywhere in the poll interval.
-        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-        double[] delays = new double[PICKUPS];
-        try {
-            for (int i = 0; i < PICKUPS; i++) {
-                pacer.schedule(() -> engine.queue().enqueue(Pickup.class, System.nanoTime(), pickup), // commits
-                        50 + ThreadLocalRandom.current().nextInt(100), TimeUnit.MILLISECONDS).get();
-                Long delay = Pickup.DELAYS.poll(1, TimeUnit.MINUTES);
-                if (delay == null) {
-                    throw new IllegalStateException("pickup " + i + " did not start within a minute");
-                }
-                delays[i] = delay / 1e6;
-                awaitIdle(PICKUP_QUEUE);
-            }
-        } finally {
-            worker.stop();
-            pool.shutdownNow();
-            scheduler.shutdownNow();
-            pacer.shutdownNow();
-        }
-        return delays;
-    }
-
-    /**
-     * Waits until the queue's task has completed, so that the next enqueue meets loops that wait for work, not one
-     * that is about to claim again after its task.
-     */
-    private void awaitIdle(String queue) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            while (true) {
-                String count = "select count(*) from taskq_task where queue = '" + queue + "'";
-                try (var rows = statement.executeQuery(count)) {
-                    rows.next();
-                    if (rows.getLong(1) == 0) {
-                        break;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the pickup task did not complete within 30 s");
-                }
-                Thread.onSpinWait();
-            }
-        }
     }
 
     private void reset() throws SQLException {

@@ -61,23 +61,34 @@ class WakeAtCommitIT {
         assertEquals(1, rows.ledger("order " + inCallersTransaction).size());
     }
 
+    /**
+     * Pickup from the enqueue's commit as the caller sees it (the call's return; a handler that starts before the
+     * caller is back counts as 0) and from the call's begin, its transaction included.
+     */
     @Test
     void pickupOnAnIdleQueueIsPrintedToTheLog() throws InterruptedException {
         int samples = 200;
-        double[] millis = new double[samples];
+        double[] fromCommit = new double[samples];
+        double[] fromCall = new double[samples];
         for (int i = 0; i < samples; i++) {
             // Pacing, not waiting for a result: each enqueue lands at a random moment of the loops' idle wait.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10 + ThreadLocalRandom.current().nextInt(30)));
-            tasks.enqueue(PickupHandler.class, System.nanoTime());
+            long began = System.nanoTime();
+            tasks.enqueue(PickupHandler.class, began);
+            long enqueueNanos = System.nanoTime() - began;
             Long delay = PickupHandler.DELAYS.poll(10, TimeUnit.SECONDS);
             if (delay == null) {
                 throw new AssertionError("pickup " + i + " did not start within 10 s");
             }
-            millis[i] = delay / 1e6;
+            fromCall[i] = delay / 1e6;
+            fromCommit[i] = Math.max(0, delay - enqueueNanos) / 1e6;
         }
-        Arrays.sort(millis);
-        System.out.printf("TaskQ pickup on an idle queue in this server, enqueue to handler start, %d samples: "
-                + "p50 %.2f ms, p99 %.2f ms%n", samples, millis[samples / 2], millis[samples * 99 / 100]);
+        Arrays.sort(fromCommit);
+        Arrays.sort(fromCall);
+        System.out.printf("TaskQ pickup on an idle queue in this server, enqueue commit to handler start, %d samples: "
+                + "p50 %.2f ms, p99 %.2f ms; from the enqueue call: p50 %.2f ms, p99 %.2f ms%n", samples,
+                fromCommit[samples / 2], fromCommit[samples * 99 / 100], fromCall[samples / 2],
+                fromCall[samples * 99 / 100]);
         assertEquals(0, PickupHandler.DELAYS.size(), "every pickup ran once");
     }
 }
