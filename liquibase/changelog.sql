@@ -95,3 +95,13 @@ create index concurrently if not exists taskq_task_kept on taskq_task (state, fi
     where state in ('SUCCEEDED', 'FAILED');
 drop index concurrently if exists taskq_task_finished;
 --rollback create index taskq_task_finished on taskq_task (state, finished_at) where state in ('SUCCEEDED', 'FAILED'); drop index taskq_task_kept;
+
+--changeset taskq:8 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: Periodic schedules: the latest slot taken, by whichever node locked the row first, and a person's pause.
+create table taskq_schedule (
+    name      varchar(200) primary key,
+    last_slot timestamptz,
+    last_task bigint,
+    paused_at timestamptz
+);
+--rollback drop table taskq_schedule;

@@ -76,4 +76,22 @@ public interface TaskAdmin {
 
     /** @return the numbers to watch: counts per queue and group, waiting times, running per node, throughput */
     QueueStats stats();
+
+    /** @return the application's periodic schedules ({@link Periodic}), with their last and next slot */
+    List<PeriodicSchedule> schedules();
+
+    /**
+     * Pauses a periodic schedule for every node: its slots pass without a task until it is resumed, and are not
+     * caught up then. A task it enqueued before runs.
+     *
+     * @throws TaskQueueException naming the schedules if the application has none by this name
+     */
+    void pauseSchedule(String name);
+
+    /**
+     * Resumes a paused schedule: its next slot runs.
+     *
+     * @throws TaskQueueException naming the schedules if the application has none by this name
+     */
+    void resumeSchedule(String name);
 }

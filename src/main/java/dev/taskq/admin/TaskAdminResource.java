@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.taskq.Task;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
@@ -192,22 +191,31 @@ public abstract class TaskAdminResource {
         });
     }
 
-    /** A task as the admin shows it; its arguments and result as JSON text, never interpreted. */
-    record TaskView(long id, String queue, String name, String state, String args, int priority, String eta,
-            int attempt, int maxAttempts, String uniqueKey, String createdAt, String startedAt, String aliveAt,
-            String finishedAt, String worker, String lastError, String result) {
+    /** @return the periodic schedules, with their last and next slot and whether they are paused */
+    @GET
+    @Path("schedules")
+    public Response schedules() {
+        return read(() -> json(admin.schedules()));
+    }
 
-        static TaskView of(Task task) {
-            return new TaskView(task.getId(), task.getQueue(), task.getName(), task.getState().name(),
-                    task.getArgs(), task.getPriority(), text(task.getEta()), task.getAttempt(), task.getMaxAttempts(),
-                    task.getUniqueKey(), text(task.getCreatedAt()), text(task.getStartedAt()),
-                    text(task.getAliveAt()), text(task.getFinishedAt()), task.getWorker(), task.getLastError(),
-                    task.getResult());
-        }
+    /** Pauses a periodic schedule for every node; 400 naming the schedules if there is none by this name. */
+    @POST
+    @Path("schedules/{name}/pause")
+    public Response pauseSchedule(@PathParam("name") String name, @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> {
+            admin.pauseSchedule(name);
+            return Response.noContent().build();
+        });
+    }
 
-        private static String text(java.time.Instant instant) {
-            return instant == null ? null : instant.toString();
-        }
+    /** Resumes a paused periodic schedule from its next slot. */
+    @POST
+    @Path("schedules/{name}/resume")
+    public Response resumeSchedule(@PathParam("name") String name, @HeaderParam(CSRF_HEADER) String csrf) {
+        return change(csrf, () -> {
+            admin.resumeSchedule(name);
+            return Response.noContent().build();
+        });
     }
 
     private Response read(Supplier<Response> action) {

@@ -4,6 +4,7 @@ import dev.taskq.Task;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
+import dev.taskq.PeriodicSchedule;
 import dev.taskq.QueueStats;
 import dev.taskq.TaskQueueException;
 import java.lang.System.Logger.Level;
@@ -28,6 +29,7 @@ final class DefaultTaskAdmin implements TaskAdmin {
     private final Clock clock;
     private final Supplier<List<QueueStats.Minute>> recentMinutes;
     private final Runnable pausesChanged;
+    private final ScheduleAdmin schedules;
 
     /**
      * @param transactions   how to reach the database
@@ -35,10 +37,12 @@ final class DefaultTaskAdmin implements TaskAdmin {
      * @param clock          the time groups are judged at
      * @param recentMinutes  this node's recent throughput (empty where it runs no worker)
      * @param pausesChanged  told after this admin paused or resumed a queue
+     * @param schedules      the application's periodic schedules
      */
-    public DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock,
-            Supplier<List<QueueStats.Minute>> recentMinutes, Runnable pausesChanged) {
+    DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock,
+            Supplier<List<QueueStats.Minute>> recentMinutes, Runnable pausesChanged, Schedules schedules) {
         this.transactions = transactions;
+        this.schedules = new ScheduleAdmin(schedules, transactions, clock);
         this.pausesChanged = pausesChanged;
         this.dirtyThreshold = dirtyThreshold;
         this.clock = clock;
@@ -166,5 +170,22 @@ final class DefaultTaskAdmin implements TaskAdmin {
 
     private static TaskFilter orAll(TaskFilter filter) {
         return filter == null ? TaskFilter.all() : filter;
+    }
+
+    @Override
+    public List<PeriodicSchedule> schedules() {
+        return schedules.list();
+    }
+
+    @Override
+    public void pauseSchedule(String name) {
+        schedules.pause(name, true);
+        LOG.log(Level.INFO, "Periodic schedule {0} paused", name);
+    }
+
+    @Override
+    public void resumeSchedule(String name) {
+        schedules.pause(name, false);
+        LOG.log(Level.INFO, "Periodic schedule {0} resumed", name);
     }
 }

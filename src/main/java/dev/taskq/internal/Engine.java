@@ -49,11 +49,12 @@ public final class Engine {
     private final ClusterStats stats;
     private final DepthSampler depthSampler;
     private final RunListeners listeners = new RunListeners();
+    private final PeriodicEnqueuer periodic;
     /** This node's workers, woken when an enqueue of a due task commits on this node. */
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
 
-    private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, WorkerSettings settings,
-            Clock clock, RandomGenerator random, Consumer<TaskEnqueued> enqueued) {
+    private Engine(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec, Schedules schedules,
+            WorkerSettings settings, Clock clock, RandomGenerator random, Consumer<TaskEnqueued> enqueued) {
         TaskStore store = new TaskStore();
         this.settings = settings;
         this.transactions = transactions;
@@ -72,8 +73,9 @@ public final class Engine {
         this.heartbeat = new Heartbeat(store, transactions, running, clock);
         this.rescuer = new Rescuer(transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);
+        this.periodic = new PeriodicEnqueuer(schedules, transactions, queue, clock);
         this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock, throughput::recent,
-                pausedQueues::changed);
+                pausedQueues::changed, schedules);
     }
 
     /**
@@ -91,12 +93,23 @@ public final class Engine {
 
     /**
      * @param enqueued told of every task enqueued, inside the transaction that writes it
-     * @return an engine as {@link #create(Transactions, HandlerRegistry, ArgsCodec, WorkerSettings, Clock)}
+     * @return an engine as {@link #create(Transactions, HandlerRegistry, ArgsCodec, WorkerSettings, Clock)}, whose
+     *         schedules are the handlers' {@link dev.taskq.Periodic} annotations as written
      */
     public static Engine create(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec,
             WorkerSettings settings, Clock clock, Consumer<TaskEnqueued> enqueued) {
-        return new Engine(Objects.requireNonNull(transactions), Objects.requireNonNull(handlers), codec, settings,
-                clock, RandomGenerator.getDefault(), enqueued);
+        return create(transactions, handlers, codec, Schedules.of(handlers, codec, ConfigReader.of(Map.of())),
+                settings, clock, enqueued);
+    }
+
+    /**
+     * @param schedules the application's periodic schedules, built from the same {@code handlers}
+     * @return an engine as {@link #create(Transactions, HandlerRegistry, ArgsCodec, WorkerSettings, Clock, Consumer)}
+     */
+    public static Engine create(Transactions transactions, HandlerRegistry handlers, ArgsCodec codec,
+            Schedules schedules, WorkerSettings settings, Clock clock, Consumer<TaskEnqueued> enqueued) {
+        return new Engine(Objects.requireNonNull(transactions), Objects.requireNonNull(handlers), codec,
+                Objects.requireNonNull(schedules), settings, clock, RandomGenerator.getDefault(), enqueued);
     }
 
     /** Convenience for Java SE and tests: handler instances, system clock. */
@@ -150,7 +163,8 @@ public final class Engine {
 
     /**
      * Starts this node's background work on {@code scheduler}, once however often it is called: telling the other
-     * nodes' workers of due tasks it commits ({@code NOTIFY}), and keeping a {@link TaskClock} aligned with the
+     * nodes' workers of due tasks it commits ({@code NOTIFY}), enqueueing the tasks of periodic schedules as their
+     * slots come (with the other nodes, one task per slot for the cluster), and keeping a {@link TaskClock} aligned with the
      * database's clock (at once, then every {@link #CLOCK_SYNC}). A node without a worker calls it; {@link #worker}
      * does for the others.
      */
@@ -160,6 +174,7 @@ public final class Engine {
         }
         backgroundStarted = true;
         notifier.sendOn(scheduler);
+        periodic.startOn(scheduler);
         if (clock instanceof TaskClock databaseClock) {
             Runnable sync = () -> {
                 try {
@@ -189,6 +204,7 @@ public final class Engine {
     /** Ends what {@link #useScheduler} started: the application stops. */
     public synchronized void stopBackground() {
         notifier.sendOn(null);
+        periodic.stop();
         if (clockSync != null) {
             clockSync.cancel(false);
         }
@@ -250,6 +266,11 @@ public final class Engine {
     /** @return who is told of every attempt this node runs: add a listener to publish metrics */
     public RunListeners runListeners() {
         return listeners;
+    }
+
+    /** @return what enqueues the periodic schedules' tasks, for driving the engine step by step */
+    public PeriodicEnqueuer periodic() {
+        return periodic;
     }
 
     /** @return the pruner, for driving the engine step by step */

@@ -70,6 +70,11 @@ public final class HandlerRegistry {
         return binding;
     }
 
+    /** @return every handler */
+    public java.util.Collection<HandlerBinding> all() {
+        return byName.values();
+    }
+
     /** @return the names of all handlers, sorted */
     public String knownNames() {
         return byName.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(byName.keySet()));

@@ -59,8 +59,8 @@ public final class ChildWorker {
     }
 
     /**
-     * @param args the JDBC URL, user, password, queue and node id; then, optionally, loops, work milliseconds and
-     *             seconds to live (60)
+     * @param args the JDBC URL, user, password, queue and node id; then, optionally, loops, work milliseconds,
+     *             seconds to live (60), and more settings as {@code key=value} pairs
      */
     public static void main(String[] args) throws Exception {
         EntityManagerFactory factory = Persistence.createEntityManagerFactory("taskq-test", Map.of(
@@ -72,6 +72,10 @@ public final class ChildWorker {
                 .with(WorkerSettings.DIRTY_THRESHOLD, "1s");
         if (args.length > 5) {
             settings = settings.with(WorkerSettings.THREADS, args[5]);
+        }
+        for (int i = 8; i < args.length; i++) {
+            String[] setting = args[i].split("=", 2);
+            settings = settings.with(setting[0], setting[1]);
         }
         long work = args.length > 6 ? Long.parseLong(args[6]) : WORK_MILLIS;
         Engine engine = Engine.create(tx, settings, Clock.systemUTC(), new SlowLedger(tx, args[3], work));
@@ -103,7 +107,7 @@ public final class ChildWorker {
      * @return this JVM's class path; under {@code exec:java} (the benchmarks) the project's classes are not on the
      *         JVM's class path but in the plugin's class loader
      */
-    private static String classPath() {
+    static String classPath() {
         if (ChildWorker.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
             return java.util.Arrays.stream(loader.getURLs()).map(ChildWorker::file)
                     .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));

@@ -179,7 +179,8 @@ public final class TestDatabase {
                             queue varchar(64),
                             ref varchar(200))""");
                 // Each JVM starts from an empty, freshly vacuumed queue: dead index entries of a churned table slow claims.
-                statement.execute("truncate taskq_task, taskq_queue_pause, taskq_lease, taskq_stats, test_ledger");
+                statement.execute("truncate taskq_task, taskq_queue_pause, taskq_lease, taskq_stats, taskq_schedule, "
+                        + "test_ledger");
                 statement.execute("vacuum analyze taskq_task");
             }
         } catch (Exception e) {

@@ -39,7 +39,8 @@ public class CdiEngine {
         settings = WorkerSettings.from(taskq.config());
         // Only the test helper observes enqueues; in production no event is even made.
         Consumer<TaskEnqueued> announce = taskq.settings().testing() ? enqueued::fire : task -> { };
-        engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), settings, clock.clock(), announce);
+        engine = Engine.create(transactions, taskq.handlers(), taskq.codec(), taskq.schedules(), settings,
+                clock.clock(), announce);
         nodeMeters = new NodeMeters(clock.clock());
         engine.runListeners().add(nodeMeters);
     }

@@ -1,5 +1,6 @@
 package dev.taskq.internal.cdi;
 
+import dev.taskq.PeriodicSchedule;
 import dev.taskq.QueueStats;
 import dev.taskq.Task;
 import dev.taskq.TaskAdmin;
@@ -80,5 +81,20 @@ public class CdiTaskAdmin implements TaskAdmin {
     @Override
     public QueueStats stats() {
         return admin().stats();
+    }
+
+    @Override
+    public List<PeriodicSchedule> schedules() {
+        return admin().schedules();
+    }
+
+    @Override
+    public void pauseSchedule(String name) {
+        admin().pauseSchedule(name);
+    }
+
+    @Override
+    public void resumeSchedule(String name) {
+        admin().resumeSchedule(name);
     }
 }

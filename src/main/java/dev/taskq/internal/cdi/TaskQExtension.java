@@ -8,6 +8,7 @@ import dev.taskq.internal.ConfigReader;
 import dev.taskq.internal.HandlerBinding;
 import dev.taskq.internal.HandlerBinding.HandlerInvoker;
 import dev.taskq.internal.HandlerRegistry;
+import dev.taskq.internal.Schedules;
 import dev.taskq.internal.metrics.MicroProfileRegistry;
 import dev.taskq.testing.TaskQTesting;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +46,7 @@ public class TaskQExtension implements Extension {
     private final List<Bean<?>> handlerBeans = new ArrayList<>();
     private boolean applicationNamesEntityManager;
     private HandlerRegistry handlers;
+    private Schedules schedules;
     private ConfigReader config;
     private ServerSettings settings;
     private TaskQueueException badSettings;
@@ -138,9 +140,18 @@ public class TaskQExtension implements Extension {
         handlerBeans.forEach(bean -> builder.add(bean.getBeanClass(), invoker(beanManager, bean)));
         try {
             handlers = builder.build();
+            schedules = Schedules.of(handlers, codec, config);
         } catch (TaskQueueException e) {
             event.addDeploymentProblem(e);
         }
+    }
+
+    /** @return the application's periodic schedules, checked at deployment */
+    public Schedules schedules() {
+        if (schedules == null) {
+            throw new IllegalStateException("TaskQ's schedules are known once the application has deployed");
+        }
+        return schedules;
     }
 
     /** @return the application's handlers, checked at deployment */

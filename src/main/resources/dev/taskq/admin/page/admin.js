@@ -196,6 +196,27 @@
       : `Running: ${nodes.map(([node, count]) => `${node} ${count}`).join(" · ")}`;
   }
 
+  /** The periodic schedules, each with its last and next slot, and a button that pauses or resumes it. */
+  function renderSchedules(schedules) {
+    $("schedules-panel").hidden = schedules.length === 0;
+    if (unchanged("schedules", schedules)) {
+      return;
+    }
+    const slot = (instant) => instant ? `${when(instant)} (${relative(instant)})` : "–";
+    $("schedules").tBodies[0].replaceChildren(...schedules.map((schedule) => el("tr", { "data-schedule": schedule.name },
+      el("td", null, schedule.name, schedule.pausedAt ? el("span", { class: "badge" }, "paused") : null),
+      el("td", null, schedule.taskName),
+      el("td", null, schedule.queue),
+      el("td", null, el("code", null, schedule.cron), ` ${schedule.zone}`),
+      el("td", null, slot(schedule.lastSlot), schedule.lastTask != null ? ` · task ${schedule.lastTask}` : ""),
+      el("td", null, schedule.pausedAt ? "paused" : slot(schedule.nextSlot)),
+      el("td", { class: "num" }, el("button", {
+        type: "button", class: "secondary small", "data-action": schedule.pausedAt ? "resume" : "pause",
+        onclick: () => act(`schedules/${encodeURIComponent(schedule.name)}/${schedule.pausedAt ? "resume" : "pause"}`,
+          "POST", `Schedule ${schedule.name} ${schedule.pausedAt ? "resumed" : "paused"}`),
+      }, schedule.pausedAt ? "Resume" : "Pause")))));
+  }
+
   /**
    * Bars of this node's succeeded and failed attempts per minute; a line of the most due tasks in each minute, as
    * the server sampled them, so the last minutes show as soon as the page opens.
@@ -427,10 +448,12 @@
     }
     view.refreshing = true;
     try {
-      const [stats, page] = await Promise.all([api("GET", "stats"),
-        api("GET", "tasks", { group: view.group, ...view.filter, offset: view.offset, limit: PAGE_SIZE })]);
+      const [stats, page, schedules] = await Promise.all([api("GET", "stats"),
+        api("GET", "tasks", { group: view.group, ...view.filter, offset: view.offset, limit: PAGE_SIZE }),
+        api("GET", "schedules")]);
       renderGroups(stats);
       renderQueues(stats);
+      renderSchedules(schedules);
       renderChart(stats);
       renderTasks(page);
       if (view.detail) {

@@ -27,6 +27,12 @@ public class Rows {
                 Task.class).setParameter("ref", ref).getResultList();
     }
 
+    /** @return the due instants of the tasks of handler {@code name}, in order */
+    public List<java.time.Instant> etasOf(String name) {
+        return entityManager.createQuery("select t.eta from Task t where t.name = :name order by t.eta",
+                java.time.Instant.class).setParameter("name", name).getResultList();
+    }
+
     public Task task(long id) {
         return entityManager.find(Task.class, id);
     }

@@ -229,6 +229,20 @@ class AdminPageIT {
         browser.switchTo().alert().accept();
         wait.until(ExpectedConditions.textToBe(By.id("notice"), "Task " + task + " deleted"));
         assertEquals(null, text("select id from taskq_task where id = ?", task));
+
+        // The detail has closed with the delete: the schedules' table is in view.
+        By pauseSchedule = By.cssSelector("#schedules tr[data-schedule='low-stock-report'] button[data-action=pause]");
+        By resumeSchedule = By.cssSelector("#schedules tr[data-schedule='low-stock-report'] "
+                + "button[data-action=resume]");
+        assertTrue(textOf(By.cssSelector("#schedules tr[data-schedule='low-stock-report']")).contains("0 */5 * * * *"));
+        click(pauseSchedule);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(resumeSchedule));
+        assertEquals("true", text("select 'true' from taskq_schedule where name = 'low-stock-report' "
+                + "and paused_at is not null"));
+        click(resumeSchedule);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(pauseSchedule));
+        assertEquals(null, text("select 'true' from taskq_schedule where name = 'low-stock-report' "
+                + "and paused_at is not null"));
     }
 
     /** Failed reserve-stock tasks whose error contains the pattern that follows. */

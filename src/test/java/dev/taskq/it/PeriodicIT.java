@@ -1,0 +1,70 @@
+package dev.taskq.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taskq.PeriodicSchedule;
+import dev.taskq.TaskAdmin;
+import dev.taskq.it.app.Rows;
+import dev.taskq.it.app.TickHandler;
+import dev.taskq.support.Await;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * In the server, a {@code @Periodic} handler's tasks are enqueued at every slot (Jakarta Concurrency's
+ * {@code CronTrigger} is the server's), a setting overrides the annotation, and the admin lists and pauses the
+ * schedule.
+ */
+@ExtendWith(ArquillianExtension.class)
+class PeriodicIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        Map<String, String> settings = new HashMap<>(ItDeployment.FAST);
+        settings.put("taskq.worker.queues", TickHandler.QUEUE);
+        settings.put("taskq.retention.succeeded", "1h");
+        settings.put("taskq.periodic.it-tick.zone", "Europe/Berlin");
+        return ItDeployment.war("periodic", settings, TickHandler.class, Rows.class, Await.class);
+    }
+
+    @Inject
+    Rows rows;
+
+    @Inject
+    TaskAdmin admin;
+
+    @Test
+    void theScheduleEnqueuesOneTaskPerSlotAndTheAdminListsAndPausesIt() {
+        Instant start = Instant.now(); // the table may hold another server's run of this test
+        Await.until(Duration.ofSeconds(30), "three slots ran", () -> since(start).size() >= 3);
+
+        List<Instant> etas = since(start);
+        assertEquals(Stream.iterate(etas.get(0), slot -> slot.plusSeconds(1)).limit(etas.size()).toList(), etas,
+                "one task per second, due at its slot");
+        PeriodicSchedule schedule = admin.schedules().stream().filter(s -> s.name().equals("it-tick")).findFirst()
+                .orElseThrow();
+        assertEquals("* * * * * *", schedule.cron());
+        assertEquals("Europe/Berlin", schedule.zone(), "the setting overrides the annotation");
+        assertTrue(schedule.nextSlot().isAfter(schedule.lastSlot()));
+
+        admin.pauseSchedule("it-tick");
+        assertTrue(admin.schedules().get(0).paused());
+        admin.resumeSchedule("it-tick");
+        assertTrue(!admin.schedules().get(0).paused());
+    }
+
+    private List<Instant> since(Instant start) {
+        return rows.etasOf("it-tick").stream().filter(eta -> eta.isAfter(start)).toList();
+    }
+}
