@@ -71,6 +71,27 @@ class ConfigTest {
     }
 
     @Test
+    void aQueueListedWithACountGetsLoopsOfItsOwnAndTheOthersShareTheThreads() {
+        WorkerSettings settings = WorkerSettings.from(ConfigReader.of(Map.of(
+                WorkerSettings.QUEUES, "mail:2, images:resize, reports : 1, default",
+                WorkerSettings.THREADS, "3")));
+
+        assertEquals(List.of("mail", "images:resize", "reports", "default"), settings.queues());
+        assertEquals(Map.of("mail", 2, "reports", 1), settings.queueLoops());
+        assertEquals(List.of("images:resize", "default"), settings.sharedQueues());
+        assertEquals(6, settings.allLoops(), "3 shared, 2 for mail, 1 for reports");
+        assertEquals(settings, settings.with(WorkerSettings.NODE_ID, settings.nodeId()), "with() keeps the counts");
+
+        WorkerSettings allOwn = WorkerSettings.from(ConfigReader.of(Map.of(WorkerSettings.QUEUES, "mail:2,reports:1")));
+        assertEquals(3, allOwn.allLoops(), "no queue shares the threads, so there are none");
+
+        TaskQueueException zero = assertThrows(TaskQueueException.class, () -> WorkerSettings.from(
+                ConfigReader.of(Map.of(WorkerSettings.QUEUES, "mail:0"))));
+        assertEquals("taskq.worker.queues (the loops of queue mail) must be between 1 and 256, but was 0.",
+                zero.getMessage());
+    }
+
+    @Test
     void theServerSettingsDefaultsAreTheDocumentedOnes() {
         ServerSettings settings = ServerSettings.from(ConfigReader.of(Map.of()));
 

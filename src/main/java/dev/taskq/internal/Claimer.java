@@ -4,6 +4,8 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -57,12 +59,38 @@ public final class Claimer {
      *         returns
      */
     List<ClaimedTask> claim(int limit, Instant claimAt) {
+        return claim(settings.queues(), limit, claimAt);
+    }
+
+    /**
+     * As {@link #claim(int, Instant)}, from {@code queues} alone: a lane of the worker's loops. A queue with a limit
+     * of RUNNING tasks across the cluster is claimed on its own, at most the room its limit leaves (see
+     * {@link RunningLimit}), the limited ones in random order so that none starves the others; the other queues
+     * then share what is left of {@code limit}, by priority.
+     */
+    List<ClaimedTask> claim(List<String> queues, int limit, Instant claimAt) {
         List<ClaimedTask> claimed = transactions.requiresNew(em -> {
             Set<String> paused = pausedQueues.get(em);
-            List<String> queues = paused.isEmpty() ? settings.queues()
-                    : settings.queues().stream().filter(queue -> !paused.contains(queue)).toList();
-            return queues.isEmpty() ? List.<ClaimedTask>of()
-                    : store.claimDue(em, queues, claimAt, limit, settings.nodeId(), pausedQueues::changed);
+            List<String> open = paused.isEmpty() ? queues
+                    : queues.stream().filter(queue -> !paused.contains(queue)).toList();
+            List<String> limited = new ArrayList<>(open.stream().filter(settings.maxRunning()::containsKey).toList());
+            List<String> free = open.stream().filter(queue -> !settings.maxRunning().containsKey(queue)).toList();
+            Collections.shuffle(limited);
+            Instant aliveSince = clock.instant().minus(settings.dirtyThreshold());
+            List<ClaimedTask> all = new ArrayList<>();
+            for (String queue : limited) {
+                int room = Math.min(limit - all.size(),
+                        RunningLimit.room(em, queue, settings.maxRunning().get(queue), aliveSince));
+                if (room > 0) {
+                    all.addAll(store.claimDue(em, List.of(queue), claimAt, room, settings.nodeId(),
+                            pausedQueues::changed));
+                }
+            }
+            if (all.size() < limit && !free.isEmpty()) {
+                all.addAll(store.claimDue(em, free, claimAt, limit - all.size(), settings.nodeId(),
+                        pausedQueues::changed));
+            }
+            return all;
         });
         claimed.forEach(running::add);
         return claimed;

@@ -32,6 +32,7 @@ final class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
 
     private final Claimer claimer;
+    private final List<String> queues;
     private final DatabaseLink link;
     private final int prefetch;
     private final int threads;
@@ -55,8 +56,10 @@ final class Dispatcher {
     private long retryAt;
     private int failures;
 
+    /** @param settings the lane's: its queues, its loops, the prefetch and the poll */
     Dispatcher(Claimer claimer, DatabaseLink link, WorkerSettings settings) {
         this.claimer = claimer;
+        this.queues = settings.queues();
         this.link = link;
         this.prefetch = settings.prefetch();
         this.threads = settings.threads();
@@ -96,6 +99,16 @@ final class Dispatcher {
             waiting--;
             lock.unlock();
         }
+    }
+
+    /** @return how many loops this dispatcher serves */
+    int loops() {
+        return threads;
+    }
+
+    /** @return its queues and loops, for the log: {@code [mail, reports] x 4} */
+    String describe() {
+        return queues + " x " + threads;
     }
 
     /** A loop ran a task (its completion included) in {@code nanos}: part of what sizes the line. */
@@ -177,7 +190,7 @@ final class Dispatcher {
             Instant claimAt = claimer.nextClaimInstant();
             try {
                 long began = System.nanoTime();
-                claimed = claimer.claim(want, claimAt);
+                claimed = claimer.claim(queues, want, claimAt);
                 long took = System.nanoTime() - began;
                 lock.lock();
                 try {

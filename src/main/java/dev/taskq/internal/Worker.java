@@ -28,7 +28,8 @@ public final class Worker {
     private static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
     private final WorkerSettings settings;
-    private final Dispatcher dispatcher;
+    /** One dispatcher per lane of loops: the shared loops, and each queue's own (see {@link WorkerSettings}). */
+    private final List<Dispatcher> lanes = new ArrayList<>();
     private final DatabaseLink link;
     private final CommitListener listener;
     private final Maintenance maintenance;
@@ -51,7 +52,11 @@ public final class Worker {
         this.listenerThreads = listenerThreads;
         this.maintenance = maintenance;
         this.settings = settings;
-        this.dispatcher = new Dispatcher(claimer, link, settings);
+        if (!settings.sharedQueues().isEmpty()) {
+            lanes.add(new Dispatcher(claimer, link, settings.forLane(settings.sharedQueues(), settings.threads())));
+        }
+        settings.queueLoops().forEach((queue, loops) ->
+                lanes.add(new Dispatcher(claimer, link, settings.forLane(List.of(queue), loops))));
         this.link = link;
         this.runner = runner;
         this.heartbeat = heartbeat;
@@ -65,12 +70,14 @@ public final class Worker {
             throw new IllegalStateException("This worker was started already; build a new one to start again.");
         }
         started = true;
-        loopsEnded = new CountDownLatch(settings.threads());
+        loopsEnded = new CountDownLatch(settings.allLoops());
         if (listener != null) {
             listener.start(listenerThreads);
         }
-        for (int i = 0; i < settings.threads(); i++) {
-            submitted.add(loopExecutor.submit(this::loop));
+        for (Dispatcher lane : lanes) {
+            for (int i = 0; i < lane.loops(); i++) {
+                submitted.add(loopExecutor.submit(() -> loop(lane)));
+            }
         }
         long beat = settings.heartbeatInterval().toMillis();
         long rescue = Math.max(beat, settings.dirtyThreshold().toMillis() / 3);
@@ -94,8 +101,8 @@ public final class Worker {
         // At once (after the lease's first renewal, queued before it), so that gauges have numbers from the start.
         whileHoldingTheLease("taking the queues' stats", maintenance.stats()::take, 0,
                 ClusterStats.INTERVAL.toMillis());
-        LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s) on queue(s) {2}", settings.nodeId(),
-                settings.threads(), settings.queues());
+        LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s), by queues: {2}", settings.nodeId(),
+                settings.allLoops(), lanes.stream().map(Dispatcher::describe).toList());
     }
 
     /** Runs {@code work} every {@code millis}, the first time after {@code first}, while this node holds the lease. */
@@ -117,8 +124,8 @@ public final class Worker {
             return "the worker is " + (started ? "stopping" : "not started");
         }
         int loops = loopsRunning.get();
-        if (loops < settings.threads()) {
-            return loops + " of " + settings.threads() + " loops are running";
+        if (loops < settings.allLoops()) {
+            return loops + " of " + settings.allLoops() + " loops are running";
         }
         java.time.Instant beat = lastBeat;
         java.time.Duration late = settings.heartbeatInterval().multipliedBy(3);
@@ -145,7 +152,7 @@ public final class Worker {
 
     /** Makes idle loops look for tasks now instead of at their next poll. */
     public void wakeUp() {
-        dispatcher.wake();
+        lanes.forEach(Dispatcher::wake);
     }
 
     /**
@@ -159,7 +166,7 @@ public final class Worker {
         }
         stopping = true;
         java.time.Instant deadline = java.time.Instant.now().plus(settings.shutdownGrace());
-        dispatcher.stop();
+        lanes.forEach(Dispatcher::stop);
         if (listener != null) {
             listener.stop();
         }
@@ -170,7 +177,7 @@ public final class Worker {
             await(loopsEnded, AFTER_INTERRUPT);
         }
         runner.flushAllCompletions(() -> java.time.Instant.now().isAfter(deadline));
-        dispatcher.giveBackUnstarted(deadline);
+        lanes.forEach(lane -> lane.giveBackUnstarted(deadline));
         submitted.forEach(future -> future.cancel(false));
         periodic("giving up the maintenance lease", maintenance.lease()::release);
         LOG.log(graceful ? Level.INFO : Level.WARNING, graceful
@@ -180,13 +187,16 @@ public final class Worker {
         return graceful;
     }
 
-    private void loop() {
+    private void loop(Dispatcher dispatcher) {
         loopsRunning.incrementAndGet();
         try {
             for (ClaimedTask task = dispatcher.next(); task != null; task = dispatcher.next()) {
                 long began = System.nanoTime();
                 runner.run(task);
                 dispatcher.ran(System.nanoTime() - began);
+                if (settings.maxRunning().containsKey(task.queue())) {
+                    lanes.forEach(Dispatcher::wake); // room under the queue's limit: a claim may take it now
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * @param enabled           {@value #ENABLED}: whether this node runs a worker at all (false on web-only nodes)
  * @param queues            {@value #QUEUES}: the queues this node claims from
- * @param threads           {@value #THREADS}: claim-and-run loops
+ * @param threads           {@value #THREADS}: claim-and-run loops, shared by the queues without loops of their own
  * @param prefetch          {@value #PREFETCH}: the most tasks claimed ahead of the loops, waiting for the next free
  *                          one; the line is shorter where tasks take longer than a claim (see {@link Dispatcher})
  * @param pollInterval      {@value #POLL_INTERVAL}: how long an idle loop waits before it looks again
@@ -37,11 +39,15 @@ import java.util.regex.Pattern;
  *                              transaction recorded by one statement; 1 records each on its own
  * @param completionBatchWindow {@value #COMPLETION_BATCH_WINDOW}: how long such a success waits for its batch to
  *                              fill before it is recorded anyway
+ * @param queueLoops        the queues that {@value #QUEUES} lists as {@code name:N}, each with its N loops of its
+ *                          own, which no other queue takes and which take no other queue's tasks
+ * @param maxRunning        {@code taskq.queue.<name>.max-running} of the listed queues: the most tasks of the queue
+ *                          RUNNING at once on all nodes together
  */
 public record WorkerSettings(boolean enabled, List<String> queues, int threads, int prefetch, Duration pollInterval,
         Duration heartbeatInterval, Duration dirtyThreshold, DirtyPolicy dirtyPolicy, Duration shutdownGrace,
         Duration succeededRetention, Duration failedRetention, String nodeId, int completionBatchSize,
-        Duration completionBatchWindow) {
+        Duration completionBatchWindow, Map<String, Integer> queueLoops, Map<String, Integer> maxRunning) {
 
     public static final String ENABLED = "taskq.worker.enabled";
     public static final String QUEUES = "taskq.worker.queues";
@@ -61,6 +67,8 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     public static final String COMPLETION_BATCH_WINDOW = "taskq.worker.completion-batch-window";
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    /** An entry of {@value #QUEUES} that gives its queue loops of its own: {@code mail:2}. */
+    private static final Pattern OWN_LOOPS = Pattern.compile("(.+?)\\s*:\\s*(\\d+)");
 
     /** Checks every value and the rules between them. */
     public WorkerSettings {
@@ -69,6 +77,16 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         }
         queues.forEach(queue -> QueueNames.require(QUEUES, queue));
         queues = List.copyOf(queues);
+        queueLoops = queueLoops == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(queueLoops));
+        for (Map.Entry<String, Integer> own : queueLoops.entrySet()) {
+            if (!queues.contains(own.getKey())) {
+                throw new TaskQueueException(QUEUES + " gives queue " + own.getKey() + " loops of its own, but does not "
+                        + "list it.");
+            }
+            requireBetween(QUEUES + " (the loops of queue " + own.getKey() + ")", own.getValue(), 1, 256);
+        }
+        maxRunning = maxRunning == null ? Map.of() : Map.copyOf(maxRunning);
+        maxRunning.forEach((queue, max) -> requireBetween(maxRunningKey(queue), max, 1, 100_000));
         requireBetween(THREADS, threads, 1, 256);
         requireBetween(PREFETCH, prefetch, 0, 1000);
         requireBetween(POLL_INTERVAL, pollInterval, Duration.ofMillis(10), Duration.ofMinutes(10));
@@ -103,8 +121,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         Function<String, Optional<String>> value = key -> config.get(key).map(String::trim);
         return new WorkerSettings(
                 value.apply(ENABLED).map(v -> parseBoolean(ENABLED, v)).orElse(true),
-                value.apply(QUEUES).map(v -> Arrays.stream(v.split(",", -1)).map(String::trim).toList())
-                        .orElse(List.of("default")),
+                value.apply(QUEUES).map(WorkerSettings::queueNames).orElse(List.of("default")),
                 value.apply(THREADS).map(v -> parseInt(THREADS, v)).orElse(4),
                 value.apply(PREFETCH).map(v -> parseInt(PREFETCH, v)).orElse(64),
                 value.apply(POLL_INTERVAL).map(v -> parseDuration(POLL_INTERVAL, v)).orElse(Duration.ofSeconds(1)),
@@ -120,7 +137,58 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
                 value.apply(NODE_ID).orElseGet(WorkerSettings::defaultNodeId),
                 value.apply(COMPLETION_BATCH_SIZE).map(v -> parseInt(COMPLETION_BATCH_SIZE, v)).orElse(100),
                 value.apply(COMPLETION_BATCH_WINDOW).map(v -> parseDuration(COMPLETION_BATCH_WINDOW, v))
-                        .orElse(Duration.ofMillis(20)));
+                        .orElse(Duration.ofMillis(20)),
+                value.apply(QUEUES).map(WorkerSettings::queueLoops).orElse(Map.of()),
+                maxRunning(value, value.apply(QUEUES).map(WorkerSettings::queueNames).orElse(List.of("default"))));
+    }
+
+    /** @return the setting that limits how many of {@code queue}'s tasks run at once in the cluster */
+    public static String maxRunningKey(String queue) {
+        return "taskq.queue." + queue + ".max-running";
+    }
+
+    private static Map<String, Integer> maxRunning(Function<String, Optional<String>> value, List<String> queues) {
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        for (String queue : queues) {
+            value.apply(maxRunningKey(queue)).ifPresent(max -> limits.put(queue, parseInt(maxRunningKey(queue), max)));
+        }
+        return limits;
+    }
+
+    private static List<String> queueNames(String list) {
+        return Arrays.stream(list.split(",", -1)).map(String::trim).map(entry -> {
+            Matcher own = OWN_LOOPS.matcher(entry);
+            return own.matches() ? own.group(1).trim() : entry;
+        }).toList();
+    }
+
+    private static Map<String, Integer> queueLoops(String list) {
+        Map<String, Integer> loops = new LinkedHashMap<>();
+        for (String entry : list.split(",", -1)) {
+            Matcher own = OWN_LOOPS.matcher(entry.trim());
+            if (own.matches()) {
+                loops.put(own.group(1).trim(), parseInt(QUEUES, own.group(2)));
+            }
+        }
+        return loops;
+    }
+
+    /** @return the queues that share the {@link #threads()} loops: those without loops of their own */
+    public List<String> sharedQueues() {
+        return queues.stream().filter(queue -> !queueLoops.containsKey(queue)).toList();
+    }
+
+    /** @return every loop this node runs: the shared ones (if any queue shares them) and the queues' own */
+    public int allLoops() {
+        return (sharedQueues().isEmpty() ? 0 : threads) + queueLoops.values().stream().mapToInt(Integer::intValue)
+                .sum();
+    }
+
+    /** @return these settings for one lane of loops: {@code lanesQueues} on {@code loops} loops */
+    WorkerSettings forLane(List<String> laneQueues, int loops) {
+        return new WorkerSettings(enabled, laneQueues, loops, prefetch, pollInterval, heartbeatInterval,
+                dirtyThreshold, dirtyPolicy, shutdownGrace, succeededRetention, failedRetention, nodeId,
+                completionBatchSize, completionBatchWindow, Map.of(), maxRunning);
     }
 
     /** @return whether succeeded tasks are kept as SUCCEEDED for a while rather than deleted */
@@ -132,7 +200,8 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     public WorkerSettings with(String key, String value) {
         Map<String, String> all = new java.util.HashMap<>();
         all.put(ENABLED, String.valueOf(enabled));
-        all.put(QUEUES, String.join(",", queues));
+        all.put(QUEUES, String.join(",", queues.stream().map(queue -> queueLoops.containsKey(queue)
+                ? queue + ":" + queueLoops.get(queue) : queue).toList()));
         all.put(THREADS, String.valueOf(threads));
         all.put(PREFETCH, String.valueOf(prefetch));
         all.put(POLL_INTERVAL, pollInterval.toString());
@@ -145,6 +214,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         all.put(NODE_ID, nodeId);
         all.put(COMPLETION_BATCH_SIZE, String.valueOf(completionBatchSize));
         all.put(COMPLETION_BATCH_WINDOW, completionBatchWindow.toString());
+        maxRunning.forEach((queue, max) -> all.put(maxRunningKey(queue), String.valueOf(max)));
         all.put(key, value);
         return from(ConfigReader.of(all));
     }

@@ -79,7 +79,7 @@ public final class ChildWorker {
         }
         long work = args.length > 6 ? Long.parseLong(args[6]) : WORK_MILLIS;
         Engine engine = Engine.create(tx, settings, Clock.systemUTC(), new SlowLedger(tx, args[3], work));
-        Worker worker = engine.worker(Executors.newFixedThreadPool(settings.threads()),
+        Worker worker = engine.worker(Executors.newFixedThreadPool(settings.allLoops()),
                 Executors.newSingleThreadScheduledExecutor());
         worker.start();
         System.out.println("READY");

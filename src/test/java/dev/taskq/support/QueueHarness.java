@@ -64,7 +64,7 @@ public final class QueueHarness implements AutoCloseable {
 
     /** Starts a worker on thread pools of its own. */
     public Worker startWorker() {
-        loops = Executors.newFixedThreadPool(settings.threads());
+        loops = Executors.newFixedThreadPool(settings.allLoops());
         scheduler = Executors.newSingleThreadScheduledExecutor();
         worker = engine.worker(loops, scheduler);
         worker.start();

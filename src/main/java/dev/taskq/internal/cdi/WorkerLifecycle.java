@@ -63,7 +63,7 @@ public class WorkerLifecycle {
                     WorkerSettings.ENABLED);
             return;
         }
-        worker = engine.engine().worker(loopExecutor(server.executor(), settings.threads()), scheduler,
+        worker = engine.engine().worker(loopExecutor(server.executor(), settings.allLoops()), scheduler,
                 listenerThreads());
         worker.start();
         workerGauges = WorkerGauges.of(engine.engine().running(), worker);
