@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param maxAttempts how many attempts it may have in all
  * @param eta         when it became due
  * @param claimedAt   when this claim took it
+ * @param enqueuedAt  when it was enqueued
  */
 public record ClaimedTask(long id, String queue, String name, String args, int attempt, int maxAttempts,
-        Instant eta, Instant claimedAt) {
+        Instant eta, Instant claimedAt, Instant enqueuedAt) {
 }

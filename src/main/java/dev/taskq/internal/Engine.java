@@ -220,6 +220,14 @@ public final class Engine {
         workers.forEach(Worker::wakeUp);
     }
 
+    /**
+     * @return what a handler reads its task from in Java SE (in a server, {@code @Inject TaskContext}), to give it
+     *         before any engine exists: each call reads the task running on the calling thread
+     */
+    public static dev.taskq.TaskContext taskContext() {
+        return CurrentTask.view();
+    }
+
     /** @return the claimer, for driving the engine step by step */
     public Claimer claimer() {
         return claimer;

@@ -1,5 +1,6 @@
 package dev.taskq.internal;
 
+import dev.taskq.EndAttempt;
 import jakarta.persistence.EntityManager;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -33,6 +34,8 @@ public final class TaskRunner {
         COMPLETING,
         /** The handler failed; the task is PENDING again, due after its back-off. */
         RETRYING,
+        /** The handler snoozed ({@link EndAttempt#snooze}): PENDING again, due after the delay, attempt not counted. */
+        SNOOZED,
         /** The handler failed for good, or the task could not run at all: FAILED with its error. */
         FAILED,
         /** The row was no longer this attempt's (rescued meanwhile), or could not be written: nothing recorded. */
@@ -139,7 +142,7 @@ public final class TaskRunner {
         try {
             if (handler.transactional()) {
                 Function<EntityManager, Void> work = em -> {
-                    String result = resultToKeep(handler, invoke(handler, args));
+                    String result = resultToKeep(handler, invoke(task, handler, args));
                     if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded, result)) {
                         throw new LeaseLost();
                     }
@@ -151,7 +154,7 @@ public final class TaskRunner {
                     transactions.requiresNew(handler.timeout(), work);
                 }
             } else {
-                String result = resultToKeep(handler, transactions.notSupported(() -> invoke(handler, args)));
+                String result = resultToKeep(handler, transactions.notSupported(() -> invoke(task, handler, args)));
                 if (result == null && completions.enabled()) {
                     completions.add(task, start, () -> abandoning);
                     return Outcome.COMPLETING;
@@ -184,14 +187,17 @@ public final class TaskRunner {
         return Outcome.ABANDONED;
     }
 
-    private static Object invoke(HandlerBinding handler, Object args) {
-        try {
-            return handler.invoker().invoke(args);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new HandlerFailure(e);
-        }
+    /** Runs the handler as {@code task}'s attempt, which {@link dev.taskq.TaskContext} then reads. */
+    private static Object invoke(ClaimedTask task, HandlerBinding handler, Object args) {
+        return CurrentTask.during(task, () -> {
+            try {
+                return handler.invoker().invoke(args);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new HandlerFailure(e);
+            }
+        });
     }
 
     /**
@@ -219,8 +225,13 @@ public final class TaskRunner {
         }
         RetryPolicy retry = handler.retry();
         Instant now = clock.instant();
-        Instant retryAt = retry.retries(error) && task.attempt() < task.maxAttempts()
-                ? now.plus(retry.backoff().delayAfter(task.attempt(), random))
+        EndAttempt end = endAttempt(error);
+        if (end != null && end.kind() == EndAttempt.Kind.SNOOZE) {
+            return snooze(task, now.plus(end.delay().orElseThrow()));
+        }
+        boolean retries = end == null ? retry.retries(error) : end.kind() == EndAttempt.Kind.RETRY;
+        Instant retryAt = retries && task.attempt() < task.maxAttempts()
+                ? now.plus(end != null ? end.delay().orElseThrow() : retry.backoff().delayAfter(task.attempt(), random))
                 : null;
         Outcome outcome = record(task, TaskErrors.describe(error), retryAt, now);
         if (outcome == Outcome.RETRYING) {
@@ -229,6 +240,29 @@ public final class TaskRunner {
             LOG.log(Level.ERROR, () -> "Task " + TaskRef.of(task) + " failed for good", error);
         }
         return outcome;
+    }
+
+    /** @return the {@link EndAttempt} the handler threw, found under the wrappers of interceptors, or null */
+    private static EndAttempt endAttempt(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof EndAttempt end) {
+                return end;
+            }
+        }
+        return null;
+    }
+
+    private Outcome snooze(ClaimedTask task, Instant eta) {
+        try {
+            boolean owned = link.untilAnswered(em -> store.snooze(em, task, eta), () -> abandoning);
+            LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " snoozed until " + eta + "; the attempt is not "
+                    + "counted");
+            return owned ? Outcome.SNOOZED : Outcome.LOST;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, () -> "Could not record the snooze of task " + TaskRef.of(task)
+                    + "; it stays RUNNING until judged dirty", e);
+            return Outcome.LOST;
+        }
     }
 
     private Outcome failForGood(ClaimedTask task, String reason) {

@@ -137,7 +137,7 @@ final class TaskStore {
         return due.stream()
                 .filter(t -> marked.contains(t.getId()))
                 .map(t -> new ClaimedTask(t.getId(), t.getQueue(), t.getName(), t.getArgs(), t.getAttempt() + 1,
-                        t.getMaxAttempts(), t.getEta(), now))
+                        t.getMaxAttempts(), t.getEta(), now, t.getCreatedAt()))
                 .toList();
     }
 
@@ -212,11 +212,20 @@ final class TaskStore {
      * that did not run is not counted.
      */
     public boolean release(EntityManager em, ClaimedTask task) {
+        return snooze(em, task, null);
+    }
+
+    /**
+     * Ends an attempt that its handler snoozed: PENDING again, due at {@code eta} (unchanged if null), and the
+     * attempt is not counted.
+     */
+    public boolean snooze(EntityManager em, ClaimedTask task, Instant eta) {
         return em.createQuery("""
                         update Task t set t.state = :pending, t.attempt = t.attempt - 1, t.startedAt = null,
-                                          t.aliveAt = null, t.worker = null
+                                          t.aliveAt = null, t.worker = null, t.eta = coalesce(:eta, t.eta)
                         where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
                 .setParameter("pending", TaskState.PENDING)
+                .setParameter("eta", eta)
                 .setParameter("id", task.id())
                 .setParameter("attempt", task.attempt())
                 .executeUpdate() == 1;

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taskq.PeriodicSchedule;
 import dev.taskq.TaskAdmin;
+import dev.taskq.TaskOptions;
+import dev.taskq.TaskQueue;
 import dev.taskq.it.app.Rows;
+import dev.taskq.it.app.SnoozeHandler;
 import dev.taskq.it.app.TickHandler;
 import dev.taskq.support.Await;
 import jakarta.inject.Inject;
@@ -24,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * In the server, a {@code @Periodic} handler's tasks are enqueued at every slot (Jakarta Concurrency's
  * {@code CronTrigger} is the server's), a setting overrides the annotation, and the admin lists and pauses the
- * schedule.
+ * schedule. A handler's {@code @Inject TaskContext} and {@code EndAttempt.snooze} work there too.
  */
 @ExtendWith(ArquillianExtension.class)
 class PeriodicIT {
@@ -35,7 +38,8 @@ class PeriodicIT {
         settings.put("taskq.worker.queues", TickHandler.QUEUE);
         settings.put("taskq.retention.succeeded", "1h");
         settings.put("taskq.periodic.it-tick.zone", "Europe/Berlin");
-        return ItDeployment.war("periodic", settings, TickHandler.class, Rows.class, Await.class);
+        return ItDeployment.war("periodic", settings, TickHandler.class, SnoozeHandler.class, Rows.class,
+                Await.class);
     }
 
     @Inject
@@ -43,6 +47,18 @@ class PeriodicIT {
 
     @Inject
     TaskAdmin admin;
+
+    @Inject
+    TaskQueue tasks;
+
+    /** Also here: a handler's injected TaskContext, and a snooze, which runs the task again uncounted. */
+    @Test
+    void aHandlerReadsItsContextAndASnoozedTaskRunsAgainWithoutCountingTheAttempt() {
+        long id = tasks.enqueue(SnoozeHandler.class, null, TaskOptions.defaults().withQueue(TickHandler.QUEUE));
+
+        String ran = "snoozed " + id + " then ran attempt 1 of 3";
+        Await.until(Duration.ofSeconds(30), "the snoozed task ran again", () -> rows.ledger(ran).size() == 1);
+    }
 
     @Test
     void theScheduleEnqueuesOneTaskPerSlotAndTheAdminListsAndPausesIt() {
