@@ -33,6 +33,13 @@ public class Rows {
                 java.time.Instant.class).setParameter("name", name).getResultList();
     }
 
+    /** @return how many tasks of {@code queue} are RUNNING now */
+    public long running(String queue) {
+        return ((Number) entityManager.createNativeQuery(
+                "select count(*) from taskq_task where queue = :queue and state = 'RUNNING'")
+                .setParameter("queue", queue).getSingleResult()).longValue();
+    }
+
     public Task task(long id) {
         return entityManager.find(Task.class, id);
     }

@@ -7,6 +7,8 @@ import dev.taskq.PeriodicSchedule;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskOptions;
 import dev.taskq.TaskQueue;
+import dev.taskq.it.app.Job;
+import dev.taskq.it.app.PacedHandler;
 import dev.taskq.it.app.Rows;
 import dev.taskq.it.app.SnoozeHandler;
 import dev.taskq.it.app.TickHandler;
@@ -17,6 +19,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -27,19 +32,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * In the server, a {@code @Periodic} handler's tasks are enqueued at every slot (Jakarta Concurrency's
  * {@code CronTrigger} is the server's), a setting overrides the annotation, and the admin lists and pauses the
- * schedule. A handler's {@code @Inject TaskContext} and {@code EndAttempt.snooze} work there too.
+ * schedule. A handler's {@code @Inject TaskContext} and {@code EndAttempt.snooze} work there too, and so do a
+ * queue's loops of its own and its limit of RUNNING tasks.
  */
 @ExtendWith(ArquillianExtension.class)
-class PeriodicIT {
+class SchedulingIT {
 
     @Deployment
     static WebArchive deployment() {
         Map<String, String> settings = new HashMap<>(ItDeployment.FAST);
-        settings.put("taskq.worker.queues", TickHandler.QUEUE);
+        settings.put("taskq.worker.queues", TickHandler.QUEUE + "," + PacedHandler.QUEUE + ":4");
+        settings.put("taskq.queue." + PacedHandler.QUEUE + ".max-running", "2");
         settings.put("taskq.retention.succeeded", "1h");
         settings.put("taskq.periodic.it-tick.zone", "Europe/Berlin");
-        return ItDeployment.war("periodic", settings, TickHandler.class, SnoozeHandler.class, Rows.class,
-                Await.class);
+        return ItDeployment.war("scheduling", settings, TickHandler.class, SnoozeHandler.class, PacedHandler.class,
+                Job.class, Rows.class, Await.class);
     }
 
     @Inject
@@ -50,6 +57,24 @@ class PeriodicIT {
 
     @Inject
     TaskQueue tasks;
+
+    /** A queue with 4 loops of its own and a limit of 2: never more than 2 RUNNING, sampled while they run. */
+    @Test
+    void aQueuesLimitHoldsInTheServer() {
+        String batch = UUID.randomUUID().toString().substring(0, 8);
+        tasks.enqueueAll(PacedHandler.class, IntStream.range(0, 12).mapToObj(i -> new Job(batch + "-" + i)).toList(),
+                TaskOptions.defaults().withQueue(PacedHandler.QUEUE));
+        long most = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (rows.ledger("paced " + batch + "-%").size() < 12) {
+            most = Math.max(most, rows.running(PacedHandler.QUEUE));
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the 12 paced tasks did not run within 60 s");
+            }
+        }
+        assertTrue(most <= 2, "at most 2 RUNNING at once, but " + most);
+        assertEquals(12, new java.util.HashSet<>(rows.ledger("paced " + batch + "-%")).size(), "each task once");
+    }
 
     /** Also here: a handler's injected TaskContext, and a snooze, which runs the task again uncounted. */
     @Test
