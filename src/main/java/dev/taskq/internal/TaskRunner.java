@@ -36,6 +36,8 @@ public final class TaskRunner {
         RETRYING,
         /** The handler snoozed ({@link EndAttempt#snooze}): PENDING again, due after the delay, attempt not counted. */
         SNOOZED,
+        /** The database went away before the handler could start: PENDING again, the attempt not counted. */
+        RELEASED,
         /** The handler failed for good, or the task could not run at all: FAILED with its error. */
         FAILED,
         /** The row was no longer this attempt's (rescued meanwhile), or could not be written: nothing recorded. */
@@ -139,9 +141,11 @@ public final class TaskRunner {
             return failForGood(task, "Task handler '" + handler.name() + "' needs arguments of type "
                     + handler.argsType().toCanonical() + ", but the stored arguments are null.");
         }
+        boolean[] began = {false}; // the handler's transaction began: from here on the attempt counts
         try {
             if (handler.transactional()) {
                 Function<EntityManager, Void> work = em -> {
+                    began[0] = true;
                     String result = resultToKeep(handler, invoke(task, handler, args));
                     if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded, result)) {
                         throw new LeaseLost();
@@ -174,6 +178,10 @@ public final class TaskRunner {
         } catch (HandlerFailure e) {
             return afterFailure(task, handler, e.getCause());
         } catch (RuntimeException e) {
+            if (handler.transactional() && !began[0] && ConnectionLoss.is(e)) {
+                // The database went away as the transaction began: the handler never ran, so nothing is charged.
+                return putBack(task, null, Outcome.RELEASED, "its transaction could not begin (" + e + ")");
+            }
             if (!handler.transactional() && ConnectionLoss.is(e)) {
                 return abandon(task, e); // the completion of work done outside a transaction: the stop gave up on it
             }
@@ -227,7 +235,8 @@ public final class TaskRunner {
         Instant now = clock.instant();
         EndAttempt end = endAttempt(error);
         if (end != null && end.kind() == EndAttempt.Kind.SNOOZE) {
-            return snooze(task, now.plus(end.delay().orElseThrow()));
+            Instant eta = now.plus(end.delay().orElseThrow());
+            return putBack(task, eta, Outcome.SNOOZED, "its handler snoozed it until " + eta);
         }
         boolean retries = end == null ? retry.retries(error) : end.kind() == EndAttempt.Kind.RETRY;
         Instant retryAt = retries && task.attempt() < task.maxAttempts()
@@ -252,15 +261,20 @@ public final class TaskRunner {
         return null;
     }
 
-    private Outcome snooze(ClaimedTask task, Instant eta) {
+    /**
+     * Makes the task PENDING again, due at {@code eta} (as it was if null), without counting the attempt.
+     *
+     * @return {@code outcome}, or {@link Outcome#LOST} if the row is no longer this attempt's
+     */
+    private Outcome putBack(ClaimedTask task, Instant eta, Outcome outcome, String why) {
         try {
             boolean owned = link.untilAnswered(em -> store.snooze(em, task, eta), () -> abandoning);
-            LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " snoozed until " + eta + "; the attempt is not "
-                    + "counted");
-            return owned ? Outcome.SNOOZED : Outcome.LOST;
+            LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " is pending again, its attempt not counted: "
+                    + why);
+            return owned ? outcome : Outcome.LOST;
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, () -> "Could not record the snooze of task " + TaskRef.of(task)
-                    + "; it stays RUNNING until judged dirty", e);
+            LOG.log(Level.ERROR, () -> "Could not put back task " + TaskRef.of(task) + " (" + why
+                    + "); it stays RUNNING until judged dirty", e);
             return Outcome.LOST;
         }
     }
