@@ -1,5 +1,6 @@
 package dev.taskq.examples.orders;
 
+import dev.taskq.TaskOptions;
 import dev.taskq.TaskQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +17,9 @@ public class Shop {
     @PersistenceContext
     EntityManager entityManager;
 
+    /** Confirmations go out through the mail relay, which takes two connections at most: see the settings. */
+    static final TaskOptions MAIL = TaskOptions.defaults().withQueue("mail");
+
     @Inject
     TaskQueue tasks;
 
@@ -26,7 +30,7 @@ public class Shop {
         }
         Order order = new Order(email, item, quantity, Instant.now());
         entityManager.persist(order);
-        tasks.enqueue(SendConfirmation.class, new OrderRef(order.getId()));
+        tasks.enqueue(SendConfirmation.class, new OrderRef(order.getId()), MAIL);
         tasks.enqueue(ReserveStock.class, new OrderRef(order.getId()));
         return order;
     }

@@ -27,7 +27,7 @@ class ShopTasksIT {
 
     /**
      * The shop as built, opted into TaskQ's test helper (the one line {@code taskq.testing.enabled=true}) and with
-     * its worker off: this test runs the tasks itself.
+     * its worker off: this test runs the tasks itself, of the shop's two queues.
      */
     @Deployment
     static WebArchive shop() {
@@ -36,6 +36,7 @@ class ShopTasksIT {
         return war.addAsResource(new StringAsset("""
                 taskq.testing.enabled=true
                 taskq.worker.enabled=false
+                taskq.worker.queues=default,mail
                 """), "META-INF/microprofile-config.properties");
     }
 
