@@ -3,46 +3,19 @@ package dev.taskq.internal.cdi;
 import dev.taskq.TaskContext;
 import dev.taskq.internal.CurrentTask;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
 
-/** The {@link TaskContext} that {@code @Inject TaskContext} resolves to: the task running on the calling thread. */
+/**
+ * Makes {@code @Inject TaskContext} resolve to the engine's one view of the task running on the calling thread:
+ * the view reads the thread at every call, so one instance serves every handler and needs no proxy.
+ */
 @ApplicationScoped
-public class CdiTaskContext implements TaskContext {
+public class CdiTaskContext {
 
-    private final TaskContext current = CurrentTask.view();
-
-    @Override
-    public long id() {
-        return current.id();
-    }
-
-    @Override
-    public String name() {
-        return current.name();
-    }
-
-    @Override
-    public String queue() {
-        return current.queue();
-    }
-
-    @Override
-    public int attempt() {
-        return current.attempt();
-    }
-
-    @Override
-    public int maxAttempts() {
-        return current.maxAttempts();
-    }
-
-    @Override
-    public Instant enqueuedAt() {
-        return current.enqueuedAt();
-    }
-
-    @Override
-    public Instant dueAt() {
-        return current.dueAt();
+    @Produces
+    @Dependent
+    TaskContext taskContext() {
+        return CurrentTask.view();
     }
 }
