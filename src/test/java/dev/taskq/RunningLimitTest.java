@@ -79,6 +79,20 @@ class RunningLimitTest {
         assertEveryTaskRanOnce();
     }
 
+    @Test
+    void aDirtyTaskNoLongerHoldsItsPlaceUnderTheLimit() {
+        h.startWith(settings -> settings.with(WorkerSettings.maxRunningKey(h.queue), "1"),
+                new ChildWorker.SlowLedger(h.tx, h.queue, 0));
+        h.tasks().enqueueAll(ChildWorker.SlowLedger.class, List.of(new Ref("a"), new Ref("b")), h.options());
+
+        assertEquals(1, h.engine().claimer().runOnce().size(), "the limit's one place");
+        assertEquals(0, h.engine().claimer().runOnce().size(), "the limit is full while that task is alive");
+
+        // Its node died: no heartbeat for longer than the dirty threshold.
+        h.clock.advance(WorkerSettings.defaults().dirtyThreshold().plusSeconds(1));
+        assertEquals(1, h.engine().claimer().runOnce().size(), "a dirty task does not count");
+    }
+
     private interface Start {
         void run() throws Exception;
     }
