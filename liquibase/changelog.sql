@@ -105,3 +105,16 @@ create table taskq_schedule (
     paused_at timestamptz
 );
 --rollback drop table taskq_schedule;
+
+--changeset taskq:9 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: Cancelled tasks: a person's cancellation, asked of a running task and kept like a failure once it ends.
+alter table taskq_task drop constraint taskq_task_state_check;
+alter table taskq_task add constraint taskq_task_state_check
+    check (state in ('PENDING', 'RUNNING', 'FAILED', 'SUCCEEDED', 'CANCELLED'));
+-- When a person asked, and who: set on a RUNNING task, its worker stops its handler and ends it CANCELLED.
+alter table taskq_task add column cancelled_at timestamptz;
+alter table taskq_task add column cancelled_by varchar(100);
+-- Serves the pruner and the listing of cancelled tasks, newest first, and their count per queue from it alone.
+create index taskq_task_cancelled on taskq_task (finished_at) include (queue) where state = 'CANCELLED';
+alter table taskq_stats add column cancelled bigint not null default 0;
+--rollback drop index taskq_task_cancelled; alter table taskq_task drop column cancelled_at; alter table taskq_task drop column cancelled_by; alter table taskq_stats drop column cancelled;

@@ -81,6 +81,12 @@ public class Task {
     @Column(name = "last_error")
     private String lastError;
 
+    @Column(name = "cancelled_at", insertable = false, updatable = false)
+    private Instant cancelledAt;
+
+    @Column(name = "cancelled_by", insertable = false, updatable = false, length = 100)
+    private String cancelledBy;
+
     /** For JPA. */
     protected Task() {
     }
@@ -178,7 +184,7 @@ public class Task {
         return aliveAt;
     }
 
-    /** @return when it finished (succeeded or failed for good), or {@code null} */
+    /** @return when it finished (succeeded, failed for good or cancelled), or {@code null} */
     public Instant getFinishedAt() {
         return finishedAt;
     }
@@ -196,6 +202,19 @@ public class Task {
     /** @return the error of its latest failed attempt (type, message, stack trace), or {@code null} */
     public String getLastError() {
         return lastError;
+    }
+
+    /**
+     * @return when a person cancelled it ({@link TaskAdmin#cancel(long, String)}): on a CANCELLED task, and on a
+     *         RUNNING one whose handler was asked to stop and has not yet; else {@code null}
+     */
+    public Instant getCancelledAt() {
+        return cancelledAt;
+    }
+
+    /** @return who cancelled it, as {@link TaskAdmin#cancel(long, String)} was told, or {@code null} */
+    public String getCancelledBy() {
+        return cancelledBy;
     }
 
     @Override

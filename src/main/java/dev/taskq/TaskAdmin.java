@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * What a person does with the queue: look at the groups, retry or delete dead letters and dirty tasks, cancel
- * tasks that have not started, pause a queue. Inject it ({@code @Inject TaskAdmin admin}). Every action is one
+ * tasks, pause a queue. Inject it ({@code @Inject TaskAdmin admin}). Every action is one
  * guarded statement, safe against a worker touching the same row at the same moment: a task that a worker
  * claims while a person cancels it is either cancelled or runs, never both.
  */
@@ -28,19 +28,34 @@ public interface TaskAdmin {
     Optional<Task> find(long id);
 
     /**
-     * Puts a FAILED or DIRTY task back to PENDING, due now, with at least one attempt left. Its attempt count
+     * Puts a FAILED, CANCELLED or DIRTY task back to PENDING, due now, with at least one attempt left. Its attempt count
      * and last error are kept.
      *
-     * @return false if the task is not (or no longer) FAILED or DIRTY
+     * @return false if the task is not (or no longer) FAILED, CANCELLED or DIRTY
      */
     boolean retry(long id);
 
     /**
-     * Deletes a task that has not started (FUTURE or PENDING).
+     * Cancels a task that has not finished, recording {@code by} as who did. One that has not started (FUTURE or
+     * PENDING), or whose worker is gone (DIRTY), is CANCELLED at once. A running one is asked to stop: its worker
+     * interrupts the handler, {@link TaskContext#cancelRequested()} turns true, and the task ends CANCELLED when the
+     * handler throws, or SUCCEEDED if it returns normally all the same. A handler that goes on for longer than
+     * {@code taskq.worker.cancel-grace} is left to the dirty policy, which then cancels it rather than run it again.
+     * Cancelled tasks are kept like FAILED ones, and can be retried.
      *
-     * @return false if it does not exist or has started meanwhile
+     * @param by who cancels, as the admin page shows it: 1 to 100 characters
+     * @return false if the task does not exist or has finished
+     * @throws TaskQueueException if {@code by} is blank or too long
      */
-    boolean cancel(long id);
+    boolean cancel(long id, String by);
+
+    /** As {@link #cancel(long, String)}, recorded as cancelled by {@value #CANCELLED_BY_API}. */
+    default boolean cancel(long id) {
+        return cancel(id, CANCELLED_BY_API);
+    }
+
+    /** Who {@link #cancel(long)} records: a cancellation through this API that named no one. */
+    String CANCELLED_BY_API = "TaskAdmin";
 
     /**
      * Deletes a task, whatever its group. A worker running it then finds it gone: its completion is rolled back
@@ -51,7 +66,7 @@ public interface TaskAdmin {
     boolean delete(long id);
 
     /**
-     * Retries every task of {@code group} (FAILED or DIRTY) that matches {@code filter}.
+     * Retries every task of {@code group} (FAILED, CANCELLED or DIRTY) that matches {@code filter}.
      *
      * @return how many tasks were put back
      */

@@ -32,4 +32,16 @@ public interface TaskContext {
 
     /** @return when it became due (its ETA; for a retry, the end of its back-off) */
     Instant dueAt();
+
+    /**
+     * Whether a person cancelled the task ({@link TaskAdmin#cancel(long, String)}) while it runs. TaskQ also
+     * interrupts the handler's thread once, so a handler blocked in an interruptible wait hears it at once; one
+     * that works in steps polls this between them. To stop, throw (an {@link InterruptedException}, or a
+     * {@link java.util.concurrent.CancellationException}): the attempt ends, its transaction rolls back, and the task
+     * is CANCELLED. A handler that returns normally has done its work, and the task succeeds.
+     *
+     * @return true once the task's cancellation reached this node (within a heartbeat, or at once where the node
+     *         hears other nodes' notifications)
+     */
+    boolean cancelRequested();
 }

@@ -16,5 +16,7 @@ public enum TaskGroup {
     /** Out of attempts, or failed with an error that does not retry: the dead letters. */
     FAILED,
     /** Succeeded, kept because the worker keeps succeeded tasks. */
-    SUCCEEDED
+    SUCCEEDED,
+    /** Cancelled by a person ({@link TaskAdmin#cancel(long, String)}), kept like the failed ones. */
+    CANCELLED
 }

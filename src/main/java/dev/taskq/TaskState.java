@@ -12,5 +12,10 @@ public enum TaskState {
     /** Out of attempts, or failed with an error that does not retry: the dead letter, kept for a person. */
     FAILED,
     /** Done; only stored when the worker is configured to keep succeeded tasks (else the row is deleted). */
-    SUCCEEDED
+    SUCCEEDED,
+    /**
+     * Cancelled by a person before it finished: kept like a FAILED task, with who cancelled it; never run again
+     * unless retried.
+     */
+    CANCELLED
 }

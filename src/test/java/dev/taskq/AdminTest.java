@@ -90,7 +90,7 @@ class AdminTest {
         long future = enqueue("future", h.options().withDelay(Duration.ofHours(1)));
 
         assertEquals(Map.of(TaskGroup.FUTURE, 1L, TaskGroup.PENDING, 1L, TaskGroup.ACTIVE, 1L, TaskGroup.DIRTY, 1L,
-                TaskGroup.FAILED, 1L, TaskGroup.SUCCEEDED, 0L), counts());
+                TaskGroup.FAILED, 1L, TaskGroup.SUCCEEDED, 0L, TaskGroup.CANCELLED, 0L), counts());
         assertEquals(List.of(future), ids(admin.list(TaskGroup.FUTURE, mine(), 0, 10)));
         assertEquals(List.of(pending), ids(admin.list(TaskGroup.PENDING, mine(), 0, 10)));
         assertEquals(List.of(active), ids(admin.list(TaskGroup.ACTIVE, mine(), 0, 10)));
@@ -118,12 +118,12 @@ class AdminTest {
         QueueStats.Queue mine = stats.queues().stream().filter(q -> q.name().equals(h.queue)).findFirst()
                 .orElseThrow();
         assertEquals(Map.of(TaskGroup.FUTURE, 1L, TaskGroup.PENDING, 1L, TaskGroup.ACTIVE, 0L, TaskGroup.DIRTY, 1L,
-                TaskGroup.FAILED, 1L, TaskGroup.SUCCEEDED, 0L), mine.groups());
+                TaskGroup.FAILED, 1L, TaskGroup.SUCCEEDED, 0L, TaskGroup.CANCELLED, 0L), mine.groups());
         assertEquals(Duration.ofSeconds(40), mine.oldestPending());
         assertFalse(mine.paused());
         assertTrue(stats.queues().contains(new QueueStats.Queue(h.queue + "-idle", true, Map.of(TaskGroup.FUTURE, 0L,
                 TaskGroup.PENDING, 0L, TaskGroup.ACTIVE, 0L, TaskGroup.DIRTY, 0L, TaskGroup.FAILED, 0L,
-                TaskGroup.SUCCEEDED, 0L), Duration.ZERO)), "a paused queue is listed even when empty");
+                TaskGroup.SUCCEEDED, 0L, TaskGroup.CANCELLED, 0L), Duration.ZERO)), "a paused queue is listed even when empty");
         assertEquals(1L, stats.runningByNode().get("node-" + h.queue));
         QueueStats.Minute first = stats.recentMinutes().stream().filter(m -> m.started() > 0).findFirst()
                 .orElseThrow();
@@ -217,17 +217,54 @@ class AdminTest {
     }
 
     @Test
-    void cancelDeletesOnlyWhatHasNotStarted() {
+    void cancelEndsATaskThatHasNotStartedAtOnceAndAsksARunningOneToStop() {
         long waiting = enqueue("waiting", h.options().withDelay(Duration.ofMinutes(5)));
         long running = enqueue("running", h.options());
         engine.claimer().runOnce();
 
-        assertTrue(admin.cancel(waiting));
-        assertFalse(admin.cancel(running));
-        assertEquals(TaskState.RUNNING, admin.find(running).orElseThrow().getState());
+        assertTrue(admin.cancel(waiting, "ops@example.com"));
+        Task cancelled = admin.find(waiting).orElseThrow();
+        assertEquals(TaskState.CANCELLED, cancelled.getState());
+        assertEquals("ops@example.com", cancelled.getCancelledBy());
+        assertEquals(h.clock.instant(), cancelled.getCancelledAt());
+        assertEquals(h.clock.instant(), cancelled.getFinishedAt());
+        assertEquals(0, cancelled.getAttempt(), "it never ran");
+        assertEquals(List.of(waiting), ids(admin.list(TaskGroup.CANCELLED, mine(), 0, 10)));
+        assertFalse(admin.cancel(waiting), "a cancelled task has finished");
+
+        assertTrue(admin.cancel(running));
+        Task asked = admin.find(running).orElseThrow();
+        assertEquals(TaskState.RUNNING, asked.getState(), "its worker ends it when its handler stops");
+        assertEquals(TaskAdmin.CANCELLED_BY_API, asked.getCancelledBy());
         assertTrue(admin.delete(running), "delete takes anything");
-        assertFalse(admin.delete(running));
-        assertEquals(List.of(), h.rows());
+        assertFalse(admin.cancel(running), "gone");
+    }
+
+    @Test
+    void aCancelledTaskCanBeRetriedAndItsUniqueKeyIsFreeAgain() {
+        long first = enqueue("keyed", h.options().withUniqueKey("k-" + h.queue));
+        assertTrue(admin.cancel(first, "ops"));
+        long second = enqueue("keyed", h.options().withUniqueKey("k-" + h.queue));
+        assertTrue(second != first, "the cancelled task no longer holds the key");
+        assertTrue(admin.delete(second));
+
+        assertTrue(admin.retry(first));
+        Task retried = admin.find(first).orElseThrow();
+        assertEquals(TaskState.PENDING, retried.getState());
+        assertNull(retried.getCancelledBy());
+        assertNull(retried.getCancelledAt());
+        assertEquals(Outcome.SUCCEEDED, runOne());
+    }
+
+    @Test
+    void aCancellationNamesWhoCancels() {
+        long id = enqueue("waiting", h.options());
+
+        TaskQueueException blank = assertThrows(TaskQueueException.class, () -> admin.cancel(id, " "));
+        assertTrue(blank.getMessage().startsWith("cancel needs who cancels as 1 to 100 characters"),
+                blank.getMessage());
+        assertThrows(TaskQueueException.class, () -> admin.cancel(id, "x".repeat(101)));
+        assertEquals(TaskState.PENDING, admin.find(id).orElseThrow().getState(), "untouched");
     }
 
     @Test
@@ -240,7 +277,7 @@ class AdminTest {
 
         assertEquals(3, admin.retryAll(TaskGroup.FAILED, mine().withErrorContaining("bad fail-a")));
         assertEquals(Map.of(TaskGroup.FUTURE, 0L, TaskGroup.PENDING, 3L, TaskGroup.ACTIVE, 0L, TaskGroup.DIRTY, 0L,
-                TaskGroup.FAILED, 2L, TaskGroup.SUCCEEDED, 0L), counts());
+                TaskGroup.FAILED, 2L, TaskGroup.SUCCEEDED, 0L, TaskGroup.CANCELLED, 0L), counts());
         assertThrows(TaskQueueException.class, () -> admin.retryAll(TaskGroup.PENDING, mine()));
         assertEquals(2, admin.deleteAll(TaskGroup.FAILED, mine()));
         assertEquals(3, admin.deleteAll(TaskGroup.PENDING, mine()));
@@ -289,6 +326,7 @@ class AdminTest {
         h.tx.requiresNew(em -> em.createNativeQuery(sql).setParameter("queue", h.queue).executeUpdate());
     }
 
+    /** Each task is either cancelled before it starts or claimed and then asked to stop, never both. */
     @Test
     void cancelRacingWorkersEitherCancelsATaskOrLetsItRunNeverBoth() throws Exception {
         List<Long> ids = h.tasks().enqueueAll(Job.class,
@@ -300,18 +338,25 @@ class AdminTest {
                 batch.forEach(task -> claimed.add(task.id()));
             }
         });
-        List<Long> cancelled = new ArrayList<>();
         for (long id : ids) {
-            if (admin.cancel(id)) {
-                cancelled.add(id);
-            }
+            assertTrue(admin.cancel(id), "every task is cancelled, one way or the other");
         }
         worker.get(60, TimeUnit.SECONDS);
 
-        Set<Long> both = new HashSet<>(cancelled);
+        Set<Long> endedUnstarted = new HashSet<>();
+        for (Task row : h.rows()) {
+            assertEquals(TaskAdmin.CANCELLED_BY_API, row.getCancelledBy());
+            if (row.getState() == TaskState.CANCELLED) {
+                assertEquals(0, row.getAttempt(), "cancelled before it started");
+                endedUnstarted.add(row.getId());
+            } else {
+                assertEquals(TaskState.RUNNING, row.getState());
+            }
+        }
+        Set<Long> both = new HashSet<>(endedUnstarted);
         both.retainAll(claimed);
-        assertEquals(Set.of(), both, "no task was both cancelled and claimed");
-        assertEquals(ids.size(), cancelled.size() + claimed.size(), "every task was one or the other");
+        assertEquals(Set.of(), both, "no task was both cancelled before it started and claimed");
+        assertEquals(ids.size(), endedUnstarted.size() + claimed.size(), "every task was one or the other");
     }
 
     private static List<Long> ids(List<Task> tasks) {

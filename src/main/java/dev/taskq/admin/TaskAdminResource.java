@@ -130,18 +130,18 @@ public abstract class TaskAdminResource {
                 .orElseGet(() -> problem(Response.Status.NOT_FOUND, "No task " + id)));
     }
 
-    /** Puts a FAILED or DIRTY task back to PENDING. */
+    /** Puts a FAILED, CANCELLED or DIRTY task back to PENDING. */
     @POST
     @Path("tasks/{id}/retry")
     public Response retry(@PathParam("id") long id, @HeaderParam(CSRF_HEADER) String csrf) {
-        return change(csrf, () -> done(admin.retry(id), "Task " + id + " is not FAILED or DIRTY"));
+        return change(csrf, () -> done(admin.retry(id), "Task " + id + " is not FAILED, CANCELLED or DIRTY"));
     }
 
-    /** Deletes a task that has not started. */
+    /** Cancels a task that has not finished, as the caller: at once, or by asking its running handler to stop. */
     @POST
     @Path("tasks/{id}/cancel")
     public Response cancel(@PathParam("id") long id, @HeaderParam(CSRF_HEADER) String csrf) {
-        return change(csrf, () -> done(admin.cancel(id), "Task " + id + " has started or does not exist"));
+        return change(csrf, () -> done(admin.cancel(id, caller()), "Task " + id + " has finished or does not exist"));
     }
 
     /** Deletes a task. */
@@ -243,6 +243,12 @@ public abstract class TaskAdminResource {
             return problem(Response.Status.FORBIDDEN, "The role " + role() + " is needed");
         }
         return null;
+    }
+
+    /** @return the signed-in caller's name, as a cancellation records it (cut to the column's 100 characters) */
+    private String caller() {
+        String name = security.getUserPrincipal().getName();
+        return name.length() <= 100 ? name : name.substring(0, 100);
     }
 
     private static Response guarded(Supplier<Response> action) {

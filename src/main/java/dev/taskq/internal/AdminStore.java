@@ -28,12 +28,16 @@ final class AdminStore {
     /** Rows one statement of a bulk action takes; bulk actions loop until none are left. */
     static final int BATCH = 1_000;
 
-    /** Where a FAILED or DIRTY task can be retried: the worker has let go of it, or is gone. */
-    private static final String RETRYABLE = "(state = 'FAILED' or (state = 'RUNNING' and alive_at < :staleBefore))";
+    /** Where a FAILED, CANCELLED or DIRTY task can be retried: the worker has let go of it, or is gone. */
+    private static final String RETRYABLE = "(state in ('FAILED', 'CANCELLED') "
+            + "or (state = 'RUNNING' and alive_at < :staleBefore))";
 
     private static final String RETRY = """
             state = 'PENDING', eta = :now, worker = null, started_at = null, alive_at = null, finished_at = null,
-            max_attempts = greatest(max_attempts, attempt + 1)""";
+            cancelled_at = null, cancelled_by = null, max_attempts = greatest(max_attempts, attempt + 1)""";
+
+    /** A cancellation ends the task now where no live worker runs it (not started, or dirty). */
+    private static final String ENDS_NOW = "(state = 'PENDING' or alive_at < cast(:staleBefore as timestamptz))";
 
     /** The conditions that place a task in a group, as of {@code :now} and {@code :staleBefore}. */
     static String condition(TaskGroup group) {
@@ -44,6 +48,7 @@ final class AdminStore {
             case DIRTY -> "state = 'RUNNING' and alive_at < :staleBefore";
             case FAILED -> "state = 'FAILED'";
             case SUCCEEDED -> "state = 'SUCCEEDED'";
+            case CANCELLED -> "state = 'CANCELLED'";
         };
     }
 
@@ -53,7 +58,7 @@ final class AdminStore {
             case PENDING -> "priority desc, eta, id";
             case ACTIVE -> "started_at, id";
             case DIRTY -> "alive_at, id";
-            case FAILED, SUCCEEDED -> "finished_at desc, id desc";
+            case FAILED, SUCCEEDED, CANCELLED -> "finished_at desc, id desc";
         };
     }
 
@@ -83,10 +88,37 @@ final class AdminStore {
                 .setParameter("staleBefore", TaskStore.utc(staleBefore)));
     }
 
-    /** A claim holds its rows' locks until it commits; the DELETE then re-checks the state, and finds RUNNING. */
-    public Optional<TaskRef> cancel(EntityManager em, long id) {
-        return single(em.createNativeQuery("delete from taskq_task where id = :id and state = 'PENDING' returning "
-                + TaskRef.COLUMNS).setParameter("id", id));
+    /**
+     * Cancels a task that has not finished: CANCELLED at once where no live worker runs it, else marked for its
+     * worker to stop. A claim holds its rows' locks until it commits; the UPDATE then re-checks the row, and finds it
+     * RUNNING with a fresh heartbeat, so a task is either cancelled before it starts or asked to stop, never both.
+     * A second cancellation keeps the first one's time and name.
+     *
+     * @return the task, and whether it ended now (else its worker was asked to stop it)
+     */
+    public Optional<Cancelled> cancel(EntityManager em, long id, String by, Instant now, Instant staleBefore) {
+        List<?> rows = TaskStore.onTasks(em, """
+                        update taskq_task set
+                            state = case when %1$s then 'CANCELLED' else state end,
+                            finished_at = case when %1$s then cast(:now as timestamptz) else finished_at end,
+                            cancelled_at = coalesce(cancelled_at, cast(:now as timestamptz)),
+                            cancelled_by = coalesce(cancelled_by, :by)
+                        where id = :id and state in ('PENDING', 'RUNNING')
+                        returning %2$s, state""".formatted(ENDS_NOW, TaskRef.COLUMNS))
+                .setParameter("id", id)
+                .setParameter("by", by)
+                .setParameter("now", TaskStore.utc(now))
+                .setParameter("staleBefore", TaskStore.utc(staleBefore))
+                .getResultList();
+        return rows.stream().findFirst().map(Object[].class::cast)
+                .map(row -> new Cancelled(TaskRef.of(row), "CANCELLED".equals(row[5])));
+    }
+
+    /**
+     * @param task  the task cancelled
+     * @param ended whether it is CANCELLED now; else it runs, and its worker was asked to stop it
+     */
+    record Cancelled(TaskRef task, boolean ended) {
     }
 
     public Optional<TaskRef> delete(EntityManager em, long id) {
@@ -163,9 +195,12 @@ final class AdminStore {
                 oldestDue.put(queue, oldest);
             }
         }
-        @SuppressWarnings("unchecked") // the same predicate as the index taskq_task_kept, so it can count from it alone
+        // The predicates of the indexes taskq_task_kept and taskq_task_cancelled, so each counts from its index alone.
+        @SuppressWarnings("unchecked")
         List<Object[]> keptRows = em.createNativeQuery("select queue, state, count(*) from taskq_task "
-                + "where state in ('SUCCEEDED', 'FAILED') group by queue, state").getResultList();
+                + "where state in ('SUCCEEDED', 'FAILED') group by queue, state union all "
+                + "select queue, state, count(*) from taskq_task where state = 'CANCELLED' group by queue, state")
+                .getResultList();
         for (Object[] row : keptRows) {
             counts.computeIfAbsent((String) row[0], name -> emptyGroups())
                     .put(TaskGroup.valueOf((String) row[1]), ((Number) row[2]).longValue());

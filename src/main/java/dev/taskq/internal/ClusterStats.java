@@ -51,13 +51,14 @@ public final class ClusterStats {
             List<QueueStats.Queue> queues = store.queues(em, now, now.minus(dirtyThreshold), Set.of());
             for (QueueStats.Queue queue : queues) { // an update in place of each row, which needs no vacuum
                 var upsert = em.createNativeQuery("""
-                        insert into taskq_stats (queue, future, pending, active, dirty, failed, succeeded, oldest_due,
-                                                 taken_at, taken_by)
-                        values (:queue, :future, :pending, :active, :dirty, :failed, :succeeded, :oldestDue, :takenAt,
-                                :node)
+                        insert into taskq_stats (queue, future, pending, active, dirty, failed, succeeded, cancelled,
+                                                 oldest_due, taken_at, taken_by)
+                        values (:queue, :future, :pending, :active, :dirty, :failed, :succeeded, :cancelled,
+                                :oldestDue, :takenAt, :node)
                         on conflict (queue) do update set future = excluded.future, pending = excluded.pending,
                             active = excluded.active, dirty = excluded.dirty, failed = excluded.failed,
-                            succeeded = excluded.succeeded, oldest_due = excluded.oldest_due,
+                            succeeded = excluded.succeeded, cancelled = excluded.cancelled,
+                            oldest_due = excluded.oldest_due,
                             taken_at = excluded.taken_at, taken_by = excluded.taken_by""")
                         .setParameter("queue", queue.name())
                         // the take's instant where none is due

@@ -31,12 +31,18 @@ final class CommitListener {
     private final Transactions transactions;
     private final Set<String> queues;
     private final Runnable wake;
+    private final Runnable cancellationHeard;
     private volatile boolean stopped;
     private volatile boolean listening;
     private Thread thread;
 
-    CommitListener(Transactions transactions, Set<String> queues, Runnable wake) {
+    /**
+     * @param wake              wakes the worker, when another node committed due tasks of its queues
+     * @param cancellationHeard told when another node cancelled a running task, maybe one this node runs
+     */
+    CommitListener(Transactions transactions, Set<String> queues, Runnable wake, Runnable cancellationHeard) {
         this.transactions = transactions;
+        this.cancellationHeard = cancellationHeard;
         this.queues = Set.copyOf(queues);
         this.wake = wake;
     }
@@ -129,8 +135,8 @@ final class CommitListener {
                 long checkAt = System.nanoTime() + CHECK_MILLIS * 1_000_000;
                 while (!stopped) {
                     PGNotification[] heard = pg.getNotifications(WAIT_MILLIS);
-                    if (heard != null && wakesThisNode(heard)) {
-                        wake.run();
+                    if (heard != null) {
+                        hear(heard);
                     }
                     if (System.nanoTime() - checkAt > 0) {
                         statement.execute("select 1");
@@ -146,13 +152,19 @@ final class CommitListener {
         }
     }
 
-    private boolean wakesThisNode(PGNotification[] heard) {
+    private void hear(PGNotification[] heard) {
+        boolean due = false;
+        boolean cancelled = false;
         for (PGNotification notification : heard) {
-            if (queues.contains(notification.getParameter())) {
-                return true;
-            }
+            due |= queues.contains(notification.getParameter());
+            cancelled |= CommitNotifier.CANCELLED.equals(notification.getParameter());
         }
-        return false;
+        if (due) {
+            wake.run();
+        }
+        if (cancelled) {
+            cancellationHeard.run();
+        }
     }
 
     private static boolean unsupported(Exception e) {

@@ -21,6 +21,8 @@ final class CommitNotifier {
 
     private static final System.Logger LOG = System.getLogger(CommitNotifier.class.getName());
     static final String CHANNEL = "taskq";
+    /** The payload that says a person cancelled a running task; no queue name has a {@code #}. */
+    static final String CANCELLED = "#cancel";
     static final long SPACING_MILLIS = 10;
 
     private final Transactions transactions;
@@ -41,7 +43,7 @@ final class CommitNotifier {
         sender = scheduler;
     }
 
-    /** A transaction that enqueued due tasks of {@code queue} has committed. */
+    /** A transaction that enqueued due tasks of {@code queue} (or {@link #CANCELLED} a task) has committed. */
     void committed(String queue) {
         ScheduledExecutorService scheduler = sender;
         if (scheduler == null) {

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  */
 public final class CurrentTask {
 
-    private static final ThreadLocal<ClaimedTask> RUNNING = new ThreadLocal<>();
+    private static final ThreadLocal<RunningTasks.Run> RUNNING = new ThreadLocal<>();
     private static final TaskContext VIEW = new View();
 
     private CurrentTask() {
@@ -21,10 +21,10 @@ public final class CurrentTask {
         return VIEW;
     }
 
-    /** Runs {@code handler} as {@code task}'s attempt on this thread. */
-    static <T> T during(ClaimedTask task, Supplier<T> handler) {
-        ClaimedTask outer = RUNNING.get();
-        RUNNING.set(task);
+    /** Runs {@code handler} as {@code run}'s attempt on this thread. */
+    static <T> T during(RunningTasks.Run run, Supplier<T> handler) {
+        RunningTasks.Run outer = RUNNING.get();
+        RUNNING.set(run);
         try {
             return handler.get();
         } finally {
@@ -37,12 +37,16 @@ public final class CurrentTask {
     }
 
     private static ClaimedTask task() {
-        ClaimedTask task = RUNNING.get();
-        if (task == null) {
+        return run().task;
+    }
+
+    private static RunningTasks.Run run() {
+        RunningTasks.Run run = RUNNING.get();
+        if (run == null) {
             throw new IllegalStateException("No task runs on this thread: TaskContext reads the task of the handler "
                     + "that calls it, on the thread TaskQ runs it on, while it runs.");
         }
-        return task;
+        return run;
     }
 
     private static final class View implements TaskContext {
@@ -82,9 +86,14 @@ public final class CurrentTask {
         }
 
         @Override
+        public boolean cancelRequested() {
+            return run().cancelled();
+        }
+
+        @Override
         public String toString() {
-            ClaimedTask task = RUNNING.get();
-            return task == null ? "TaskContext (no task on this thread)" : "TaskContext of " + TaskRef.of(task);
+            RunningTasks.Run run = RUNNING.get();
+            return run == null ? "TaskContext (no task on this thread)" : "TaskContext of " + TaskRef.of(run.task);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /** The {@link TaskAdmin}: each action in a transaction of its own, bulk actions one batch per transaction. */
@@ -29,6 +30,7 @@ final class DefaultTaskAdmin implements TaskAdmin {
     private final Clock clock;
     private final Supplier<List<QueueStats.Minute>> recentMinutes;
     private final Runnable pausesChanged;
+    private final LongConsumer cancelRequested;
     private final ScheduleAdmin schedules;
 
     /**
@@ -37,10 +39,13 @@ final class DefaultTaskAdmin implements TaskAdmin {
      * @param clock          the time groups are judged at
      * @param recentMinutes  this node's recent throughput (empty where it runs no worker)
      * @param pausesChanged  told after this admin paused or resumed a queue
+     * @param cancelRequested told, after the commit, of a running task this admin asked to stop
      * @param schedules      the application's periodic schedules
      */
     DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock,
-            Supplier<List<QueueStats.Minute>> recentMinutes, Runnable pausesChanged, Schedules schedules) {
+            Supplier<List<QueueStats.Minute>> recentMinutes, Runnable pausesChanged, LongConsumer cancelRequested,
+            Schedules schedules) {
+        this.cancelRequested = cancelRequested;
         this.transactions = transactions;
         this.schedules = new ScheduleAdmin(schedules, transactions, clock);
         this.pausesChanged = pausesChanged;
@@ -89,8 +94,24 @@ final class DefaultTaskAdmin implements TaskAdmin {
     }
 
     @Override
-    public boolean cancel(long id) {
-        return logged("cancelled", transactions.requiresNew(em -> store.cancel(em, id)));
+    public boolean cancel(long id, String by) {
+        if (by == null || by.isBlank() || by.length() > 100) {
+            throw new TaskQueueException("cancel needs who cancels as 1 to 100 characters (it is shown with the task), "
+                    + "but got " + (by == null ? "null" : "'" + by + "'") + ".");
+        }
+        Instant now = clock.instant();
+        Optional<AdminStore.Cancelled> cancelled = transactions.requiresNew(em -> store.cancel(em, id, by, now,
+                now.minus(dirtyThreshold)));
+        cancelled.ifPresent(done -> {
+            if (done.ended()) {
+                LOG.log(Level.INFO, "Task {0} cancelled by {1}", done.task(), by);
+            } else {
+                LOG.log(Level.INFO, "Task {0} cancelled by {1} while it runs: its worker is asked to stop it",
+                        done.task(), by);
+                cancelRequested.accept(id);
+            }
+        });
+        return cancelled.isPresent();
     }
 
     @Override
@@ -101,9 +122,9 @@ final class DefaultTaskAdmin implements TaskAdmin {
     @Override
     public int retryAll(TaskGroup group, TaskFilter filter) {
         requireGroup(group);
-        if (group != TaskGroup.FAILED && group != TaskGroup.DIRTY) {
-            throw new TaskQueueException("Only FAILED and DIRTY tasks can be retried, but the group was " + group
-                    + ".");
+        if (group != TaskGroup.FAILED && group != TaskGroup.DIRTY && group != TaskGroup.CANCELLED) {
+            throw new TaskQueueException("Only FAILED, CANCELLED and DIRTY tasks can be retried, but the group was "
+                    + group + ".");
         }
         return inBatches("retried", group, em -> {
             Instant now = clock.instant();

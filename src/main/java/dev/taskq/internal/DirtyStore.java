@@ -1,5 +1,6 @@
 package dev.taskq.internal;
 
+import dev.taskq.TaskState;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
@@ -12,22 +13,24 @@ public final class DirtyStore {
 
     /**
      * Requeues dirty tasks (RUNNING, no heartbeat since {@code staleBefore}): PENDING now if attempts are
-     * left, else FAILED. The attempt that was lost still counts. The rows are taken with {@code SKIP LOCKED}, so
+     * left, else FAILED; CANCELLED if a person cancelled them, since a cancelled task must not run again. The attempt that was lost still counts. The rows are taken with {@code SKIP LOCKED}, so
      * several nodes rescuing at once split them without waiting for or deadlocking on each other, and a row
      * whose worker is completing it right now is left to that worker. Native SQL: JPQL has no locking subquery.
      *
-     * @return the tasks rescued, each with whether it was requeued (else it failed)
+     * @return the tasks rescued, each with its state now
      */
     public List<Rescued> requeueDirty(EntityManager em, Instant staleBefore, Instant now) {
         String error = "Dirty: the worker's heartbeat stopped (no heartbeat since before " + staleBefore
                 + "); the attempt was abandoned and counts as failed.";
         List<?> rows = TaskStore.onTasks(em, """
                         with dirty as (
-                            select id, attempt < max_attempts as retry from taskq_task
+                            select id, attempt < max_attempts and cancelled_at is null as retry,
+                                   cancelled_at is not null as cancelled from taskq_task
                             where state = 'RUNNING' and alive_at < cast(:staleBefore as timestamptz)
                             for no key update skip locked)
                         update taskq_task t
-                        set state = case when dirty.retry then 'PENDING' else 'FAILED' end,
+                        set state = case when dirty.cancelled then 'CANCELLED'
+                                         when dirty.retry then 'PENDING' else 'FAILED' end,
                             eta = case when dirty.retry then cast(:now as timestamptz) else t.eta end,
                             finished_at = case when dirty.retry then null else cast(:now as timestamptz) end,
                             worker = case when dirty.retry then null else t.worker end,
@@ -39,7 +42,7 @@ public final class DirtyStore {
                 .setParameter("error", error)
                 .getResultList();
         return rows.stream().map(Object[].class::cast)
-                .map(row -> new Rescued(TaskRef.of(row), "PENDING".equals(row[5]))).toList();
+                .map(row -> new Rescued(TaskRef.of(row), TaskState.valueOf((String) row[5]))).toList();
     }
 
     /**
@@ -66,7 +69,7 @@ public final class DirtyStore {
 
     /**
      * @param requeued dirty tasks put back to PENDING
-     * @param failed   dirty tasks that had no attempts left and are now FAILED
+     * @param failed   dirty tasks that ended for good: FAILED with no attempts left, or CANCELLED
      */
     public record DirtyOutcome(int requeued, int failed) {
     }
@@ -75,8 +78,13 @@ public final class DirtyStore {
      * A dirty task the rescuer took.
      *
      * @param task     the task, with the attempt that was lost
-     * @param requeued whether it is PENDING again; else it had no attempts left and FAILED
+     * @param state    PENDING again; FAILED, as it had no attempts left; or CANCELLED
      */
-    public record Rescued(TaskRef task, boolean requeued) {
+    public record Rescued(TaskRef task, TaskState state) {
+
+        /** @return whether it is PENDING again */
+        public boolean requeued() {
+            return state == TaskState.PENDING;
+        }
     }
 }

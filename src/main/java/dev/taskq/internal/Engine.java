@@ -70,12 +70,12 @@ public final class Engine {
         this.depthSampler = new DepthSampler(stats, throughput);
         this.runner = new TaskRunner(handlers, codec, store, transactions, link, running, settings.keepSucceeded(),
                 clock, random, listeners, new CompletionBatch(transactions, link, running, listeners, clock, settings));
-        this.heartbeat = new Heartbeat(store, transactions, running, clock);
+        this.heartbeat = new Heartbeat(store, transactions, running, clock, settings.cancelGrace());
         this.rescuer = new Rescuer(transactions, settings, clock);
         this.pruner = new Pruner(store, transactions, settings, clock);
         this.periodic = new PeriodicEnqueuer(schedules, transactions, queue, clock);
         this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock, throughput::recent,
-                pausedQueues::changed, schedules);
+                pausedQueues::changed, this::cancelRequested, schedules);
     }
 
     /**
@@ -152,7 +152,8 @@ public final class Engine {
             ThreadFactory listenerThreads) {
         useScheduler(scheduler);
         CommitListener listener = listenerThreads == null ? null
-                : new CommitListener(transactions, Set.copyOf(settings.queues()), this::wakeWorkers);
+                : new CommitListener(transactions, Set.copyOf(settings.queues()), this::wakeWorkers,
+                        this::cancellationHeard);
         Maintenance maintenance = new Maintenance(new MaintenanceLease(transactions, settings.nodeId()), rescuer,
                 pruner, stats);
         Worker worker = new Worker(settings, claimer, link, runner, heartbeat, maintenance, loopExecutor, scheduler,
@@ -218,6 +219,18 @@ public final class Engine {
     private void wakeWorkers() {
         workers.removeIf(Worker::isStopping);
         workers.forEach(Worker::wakeUp);
+    }
+
+    /** The admin asked a running task to stop: tells its handler if it runs here, and the other nodes. */
+    private void cancelRequested(long id) {
+        running.cancel(id, clock.instant());
+        notifier.committed(CommitNotifier.CANCELLED);
+    }
+
+    /** Another node cancelled a running task: an extra heartbeat brings this node's cancellations at once. */
+    private void cancellationHeard() {
+        workers.removeIf(Worker::isStopping);
+        workers.forEach(Worker::beatNow);
     }
 
     /**

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Retention: deletes SUCCEEDED tasks kept longer than {@code taskq.retention.succeeded}, and FAILED tasks older
- * than {@code taskq.retention.failed} when one is set, in small batches so it never holds many locks.
+ * Retention: deletes SUCCEEDED tasks kept longer than {@code taskq.retention.succeeded}, and FAILED and CANCELLED
+ * tasks older than {@code taskq.retention.failed} when one is set, in small batches so it never holds many locks.
  */
 final class Pruner {
 
@@ -34,7 +34,7 @@ final class Pruner {
 
     /**
      * @param succeeded SUCCEEDED tasks deleted
-     * @param failed    FAILED tasks deleted
+     * @param failed    FAILED and CANCELLED tasks deleted
      */
     public record Pruned(int succeeded, int failed) {
     }
@@ -45,9 +45,11 @@ final class Pruner {
         int succeeded = settings.keepSucceeded()
                 ? prune(TaskState.SUCCEEDED, now.minus(settings.succeededRetention())) : 0;
         Duration failedRetention = settings.failedRetention();
-        int failed = failedRetention != null ? prune(TaskState.FAILED, now.minus(failedRetention)) : 0;
+        // Cancelled tasks are kept like failed ones: their count is part of the failed one.
+        int failed = failedRetention != null ? prune(TaskState.FAILED, now.minus(failedRetention))
+                + prune(TaskState.CANCELLED, now.minus(failedRetention)) : 0;
         if (succeeded + failed > 0) {
-            LOG.log(Level.INFO, "Pruned {0} succeeded and {1} failed task(s) past their retention", succeeded, failed);
+            LOG.log(Level.INFO, "Pruned {0} succeeded and {1} failed or cancelled task(s) past their retention", succeeded, failed);
         }
         return new Pruned(succeeded, failed);
     }

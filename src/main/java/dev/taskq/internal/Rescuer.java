@@ -51,6 +51,9 @@ public final class Rescuer {
                     requeued++;
                     LOG.log(Level.WARNING, "Task {0} is dirty (no heartbeat for {1}): requeued, the lost attempt "
                             + "counts", task.task(), threshold);
+                } else if (task.state() == dev.taskq.TaskState.CANCELLED) {
+                    LOG.log(Level.WARNING, "Task {0} is dirty (no heartbeat for {1}) and was cancelled: CANCELLED",
+                            task.task(), threshold);
                 } else {
                     LOG.log(Level.ERROR, "Task {0} is dirty (no heartbeat for {1}) and had no attempts left: "
                             + "FAILED", task.task(), threshold);

@@ -40,6 +40,8 @@ public final class TaskRunner {
         RELEASED,
         /** The handler failed for good, or the task could not run at all: FAILED with its error. */
         FAILED,
+        /** A person cancelled the task and its handler stopped (threw), or had not started: CANCELLED. */
+        CANCELLED,
         /** The row was no longer this attempt's (rescued meanwhile), or could not be written: nothing recorded. */
         LOST,
         /** The worker was stopping past its grace period: the task is left RUNNING for the dirty policy. */
@@ -141,12 +143,16 @@ public final class TaskRunner {
             return failForGood(task, "Task handler '" + handler.name() + "' needs arguments of type "
                     + handler.argsType().toCanonical() + ", but the stored arguments are null.");
         }
+        RunningTasks.Run run = runOf(task);
+        if (run.cancelled()) {
+            return cancelled(task, "cancelled before its handler started");
+        }
         boolean[] began = {false}; // the handler's transaction began: from here on the attempt counts
         try {
             if (handler.transactional()) {
                 Function<EntityManager, Void> work = em -> {
                     began[0] = true;
-                    String result = resultToKeep(handler, invoke(task, handler, args));
+                    String result = resultToKeep(handler, invoke(run, handler, args));
                     if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded, result)) {
                         throw new LeaseLost();
                     }
@@ -158,7 +164,7 @@ public final class TaskRunner {
                     transactions.requiresNew(handler.timeout(), work);
                 }
             } else {
-                String result = resultToKeep(handler, transactions.notSupported(() -> invoke(task, handler, args)));
+                String result = resultToKeep(handler, transactions.notSupported(() -> invoke(run, handler, args)));
                 if (result == null && completions.enabled()) {
                     completions.add(task, start, () -> abandoning);
                     return Outcome.COMPLETING;
@@ -176,6 +182,9 @@ public final class TaskRunner {
                     + "over (its heartbeat had stopped): this attempt's completion was discarded");
             return Outcome.LOST;
         } catch (HandlerFailure e) {
+            if (run.cancelled()) {
+                return cancelled(task, TaskErrors.describe(e.getCause()));
+            }
             return afterFailure(task, handler, e.getCause());
         } catch (RuntimeException e) {
             if (handler.transactional() && !began[0] && ConnectionLoss.is(e)) {
@@ -195,17 +204,40 @@ public final class TaskRunner {
         return Outcome.ABANDONED;
     }
 
-    /** Runs the handler as {@code task}'s attempt, which {@link dev.taskq.TaskContext} then reads. */
-    private static Object invoke(ClaimedTask task, HandlerBinding handler, Object args) {
-        return CurrentTask.during(task, () -> {
+    /** @return this attempt's run, which a cancellation reaches; a run of its own where no claim registered it */
+    private RunningTasks.Run runOf(ClaimedTask task) {
+        RunningTasks.Run run = running.find(task);
+        return run != null ? run : new RunningTasks.Run(task);
+    }
+
+    /** Runs the handler as {@code run}'s attempt, which {@link dev.taskq.TaskContext} then reads. */
+    private static Object invoke(RunningTasks.Run run, HandlerBinding handler, Object args) {
+        return CurrentTask.during(run, () -> {
+            run.enter();
             try {
                 return handler.invoker().invoke(args);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {
                 throw new HandlerFailure(e);
+            } finally {
+                run.leave();
             }
         });
+    }
+
+    /** Ends a cancelled task's attempt as CANCELLED; the handler's work, if it ran in a transaction, rolled back. */
+    private Outcome cancelled(ClaimedTask task, String how) {
+        try {
+            boolean owned = link.untilAnswered(em -> store.recordCancelled(em, task, "Cancelled: " + how,
+                    clock.instant()), () -> abandoning);
+            LOG.log(Level.INFO, () -> "Task " + TaskRef.of(task) + " ended cancelled");
+            return owned ? Outcome.CANCELLED : Outcome.LOST;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, () -> "Could not record the cancellation of task " + TaskRef.of(task)
+                    + "; it stays RUNNING until judged dirty", e);
+            return Outcome.LOST;
+        }
     }
 
     /**

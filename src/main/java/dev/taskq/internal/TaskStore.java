@@ -193,14 +193,27 @@ final class TaskStore {
      * @return false if the attempt no longer owns the row
      */
     public boolean recordFailure(EntityManager em, ClaimedTask task, String error, Instant retryAt, Instant now) {
-        boolean retry = retryAt != null;
+        return endAttempt(em, task, retryAt != null ? TaskState.PENDING : TaskState.FAILED, error, retryAt, now);
+    }
+
+    /**
+     * Ends an attempt whose handler stopped after a person cancelled the task: CANCELLED, with how it stopped.
+     *
+     * @return false if the attempt no longer owns the row
+     */
+    public boolean recordCancelled(EntityManager em, ClaimedTask task, String error, Instant now) {
+        return endAttempt(em, task, TaskState.CANCELLED, error, null, now);
+    }
+
+    private static boolean endAttempt(EntityManager em, ClaimedTask task, TaskState state, String error,
+            Instant retryAt, Instant now) {
         return em.createQuery("""
                         update Task t set t.state = :state, t.eta = coalesce(:retryAt, t.eta), t.finishedAt = :finishedAt,
                                           t.lastError = :error
                         where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
-                .setParameter("state", retry ? TaskState.PENDING : TaskState.FAILED)
+                .setParameter("state", state)
                 .setParameter("retryAt", retryAt)
-                .setParameter("finishedAt", retry ? null : now)
+                .setParameter("finishedAt", state == TaskState.PENDING ? null : now)
                 .setParameter("error", error)
                 .setParameter("id", task.id())
                 .setParameter("attempt", task.attempt())
@@ -248,31 +261,37 @@ final class TaskStore {
     }
 
     /**
-     * The heartbeat: one statement refreshes {@code alive_at} of every (task, attempt) this node runs. Native
-     * SQL because JPQL cannot join against a list of pairs; the pairs travel as two array literals.
+     * The heartbeat: one statement refreshes {@code alive_at} of every (task, attempt) this node runs, and names
+     * those a person has cancelled meanwhile. Native SQL because JPQL cannot join against a list of pairs; the pairs
+     * travel as two array literals.
      *
      * @param running task id to attempt number
-     * @return how many rows were refreshed
+     * @return the rows refreshed, each with whether it was cancelled
      */
-    public int touchRunning(EntityManager em, Map<Long, Integer> running, Instant now) {
+    public Map<Long, Boolean> touchRunning(EntityManager em, Map<Long, Integer> running, Instant now) {
         if (running.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         List<Map.Entry<Long, Integer>> pairs = List.copyOf(running.entrySet());
         // SKIP LOCKED: a row locked now is being completed or taken over, and a heartbeat that waited for it while
         // holding the others could deadlock with a batch of completions that holds it and waits for them.
-        return onTasks(em, """
+        List<?> rows = onTasks(em, """
                         with alive as (
                             select t.id from taskq_task t
                             join unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt)
                               on t.id = r.id and t.attempt = r.attempt
                             where t.state = 'RUNNING'
                             for no key update of t skip locked)
-                        update taskq_task t set alive_at = :now from alive where t.id = alive.id""")
+                        update taskq_task t set alive_at = :now from alive where t.id = alive.id
+                        returning t.id, t.cancelled_at is not null""")
                 .setParameter("now", utc(now))
                 .setParameter("ids", arrayLiteral(pairs.stream().map(Map.Entry::getKey).toList()))
                 .setParameter("attempts", arrayLiteral(pairs.stream().map(Map.Entry::getValue).toList()))
-                .executeUpdate();
+                .getResultList();
+        Map<Long, Boolean> touched = new java.util.HashMap<>();
+        rows.stream().map(Object[].class::cast)
+                .forEach(row -> touched.put(((Number) row[0]).longValue(), (Boolean) row[1]));
+        return touched;
     }
 
     /**
@@ -282,7 +301,7 @@ final class TaskStore {
      * @return how many were deleted; the pruner calls again, in a new transaction, until none are left
      */
     public int pruneFinished(EntityManager em, TaskState state, Instant before, int limit) {
-        if (state != TaskState.SUCCEEDED && state != TaskState.FAILED) {
+        if (state != TaskState.SUCCEEDED && state != TaskState.FAILED && state != TaskState.CANCELLED) {
             throw new IllegalArgumentException("Only finished tasks are pruned, not " + state);
         }
         return onTasks(em, """

@@ -81,12 +81,8 @@ public final class Worker {
         }
         long beat = settings.heartbeatInterval().toMillis();
         long rescue = Math.max(beat, settings.dirtyThreshold().toMillis() / 3);
-        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("heartbeat", () -> {
-            if (heartbeat.runOnce() > 0) {
-                link.answered();
-            }
-            lastBeat = java.time.Instant.now();
-        }), 0, beat, TimeUnit.MILLISECONDS));
+        submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("heartbeat", this::beat), 0, beat,
+                TimeUnit.MILLISECONDS));
         long window = settings.completionBatchWindow().toMillis();
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("completion batch", runner::flushCompletions),
                 window, window, TimeUnit.MILLISECONDS));
@@ -103,6 +99,22 @@ public final class Worker {
                 ClusterStats.INTERVAL.toMillis());
         LOG.log(Level.INFO, "TaskQ worker {0} started: {1} loop(s), by queues: {2}", settings.nodeId(),
                 settings.allLoops(), lanes.stream().map(Dispatcher::describe).toList());
+    }
+
+    private void beat() {
+        if (heartbeat.runOnce() > 0) {
+            link.answered();
+        }
+        lastBeat = java.time.Instant.now();
+    }
+
+    /** A beat now, besides the regular ones: it brings the cancellations another node made at once. */
+    void beatNow() {
+        try {
+            scheduler.execute(() -> periodic("heartbeat", this::beat));
+        } catch (RuntimeException e) { // the scheduler is shut down: the worker is stopping
+            LOG.log(Level.DEBUG, "No extra heartbeat: the worker is stopping", e);
+        }
     }
 
     /** Runs {@code work} every {@code millis}, the first time after {@code first}, while this node holds the lease. */

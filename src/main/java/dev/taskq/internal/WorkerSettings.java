@@ -4,7 +4,6 @@ import dev.taskq.TaskQueueException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
+import static dev.taskq.internal.SettingValues.parseDuration;
+import static dev.taskq.internal.SettingValues.parseInt;
+import static dev.taskq.internal.SettingValues.requireBetween;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,8 @@ import java.util.regex.Pattern;
  * @param dirtyThreshold    {@value #DIRTY_THRESHOLD}: how old a heartbeat may be before its task is dirty
  * @param dirtyPolicy       {@value #DIRTY_POLICY}: what to do with dirty tasks
  * @param shutdownGrace     {@value #SHUTDOWN_GRACE}: how long a stop waits for running tasks before interrupting
+ * @param cancelGrace       {@value #CANCEL_GRACE}: how long a cancelled task's handler may go on before its
+ *                          heartbeat stops and it is left to the dirty policy
  * @param succeededRetention {@value #SUCCEEDED_RETENTION}: how long succeeded tasks are kept as SUCCEEDED;
  *                           zero deletes them as they succeed
  * @param failedRetention   {@value #FAILED_RETENTION}: how long FAILED tasks are kept; {@code null} keeps them
@@ -46,7 +50,7 @@ import java.util.regex.Pattern;
  */
 public record WorkerSettings(boolean enabled, List<String> queues, int threads, int prefetch, Duration pollInterval,
         Duration heartbeatInterval, Duration dirtyThreshold, DirtyPolicy dirtyPolicy, Duration shutdownGrace,
-        Duration succeededRetention, Duration failedRetention, String nodeId, int completionBatchSize,
+        Duration cancelGrace, Duration succeededRetention, Duration failedRetention, String nodeId, int completionBatchSize,
         Duration completionBatchWindow, Map<String, Integer> queueLoops, Map<String, Integer> maxRunning) {
 
     public static final String ENABLED = "taskq.worker.enabled";
@@ -58,6 +62,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     public static final String DIRTY_THRESHOLD = "taskq.worker.dirty-threshold";
     public static final String DIRTY_POLICY = "taskq.worker.dirty-policy";
     public static final String SHUTDOWN_GRACE = "taskq.worker.shutdown-grace";
+    public static final String CANCEL_GRACE = "taskq.worker.cancel-grace";
     public static final String SUCCEEDED_RETENTION = "taskq.retention.succeeded";
     public static final String FAILED_RETENTION = "taskq.retention.failed";
     /** The value of {@value #FAILED_RETENTION} that keeps failed tasks until a person removes them. */
@@ -66,7 +71,6 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     public static final String COMPLETION_BATCH_SIZE = "taskq.worker.completion-batch-size";
     public static final String COMPLETION_BATCH_WINDOW = "taskq.worker.completion-batch-window";
 
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     /** An entry of {@value #QUEUES} that gives its queue loops of its own: {@code mail:2}. */
     private static final Pattern OWN_LOOPS = Pattern.compile("(.+?)\\s*:\\s*(\\d+)");
 
@@ -93,6 +97,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         requireBetween(HEARTBEAT_INTERVAL, heartbeatInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
         requireBetween(DIRTY_THRESHOLD, dirtyThreshold, heartbeatInterval.multipliedBy(3), Duration.ofDays(1));
         requireBetween(SHUTDOWN_GRACE, shutdownGrace, Duration.ZERO, Duration.ofMinutes(10));
+        requireBetween(CANCEL_GRACE, cancelGrace, Duration.ZERO, Duration.ofHours(1));
         requireBetween(SUCCEEDED_RETENTION, succeededRetention, Duration.ZERO, Duration.ofDays(3650));
         requireBetween(COMPLETION_BATCH_SIZE, completionBatchSize, 1, 1000);
         requireBetween(COMPLETION_BATCH_WINDOW, completionBatchWindow, Duration.ofMillis(1), Duration.ofSeconds(1));
@@ -120,7 +125,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     public static WorkerSettings from(ConfigReader config) {
         Function<String, Optional<String>> value = key -> config.get(key).map(String::trim);
         return new WorkerSettings(
-                value.apply(ENABLED).map(v -> parseBoolean(ENABLED, v)).orElse(true),
+                value.apply(ENABLED).map(v -> SettingValues.parseBoolean(ENABLED, v)).orElse(true),
                 value.apply(QUEUES).map(WorkerSettings::queueNames).orElse(List.of("default")),
                 value.apply(THREADS).map(v -> parseInt(THREADS, v)).orElse(4),
                 value.apply(PREFETCH).map(v -> parseInt(PREFETCH, v)).orElse(64),
@@ -129,8 +134,9 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
                         .orElse(Duration.ofSeconds(1)),
                 value.apply(DIRTY_THRESHOLD).map(v -> parseDuration(DIRTY_THRESHOLD, v))
                         .orElse(Duration.ofSeconds(30)),
-                value.apply(DIRTY_POLICY).map(WorkerSettings::parseDirtyPolicy).orElse(DirtyPolicy.KEEP),
+                value.apply(DIRTY_POLICY).map(SettingValues::parseDirtyPolicy).orElse(DirtyPolicy.KEEP),
                 value.apply(SHUTDOWN_GRACE).map(v -> parseDuration(SHUTDOWN_GRACE, v)).orElse(Duration.ofSeconds(10)),
+                value.apply(CANCEL_GRACE).map(v -> parseDuration(CANCEL_GRACE, v)).orElse(Duration.ofSeconds(30)),
                 value.apply(SUCCEEDED_RETENTION).map(v -> parseDuration(SUCCEEDED_RETENTION, v)).orElse(Duration.ZERO),
                 value.apply(FAILED_RETENTION).filter(v -> !v.equalsIgnoreCase(FOREVER))
                         .map(v -> parseDuration(FAILED_RETENTION, v)).orElse(null),
@@ -187,13 +193,18 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
     /** @return these settings for one lane of loops: {@code lanesQueues} on {@code loops} loops */
     WorkerSettings forLane(List<String> laneQueues, int loops) {
         return new WorkerSettings(enabled, laneQueues, loops, prefetch, pollInterval, heartbeatInterval,
-                dirtyThreshold, dirtyPolicy, shutdownGrace, succeededRetention, failedRetention, nodeId,
+                dirtyThreshold, dirtyPolicy, shutdownGrace, cancelGrace, succeededRetention, failedRetention, nodeId,
                 completionBatchSize, completionBatchWindow, Map.of(), maxRunning);
     }
 
     /** @return whether succeeded tasks are kept as SUCCEEDED for a while rather than deleted */
     public boolean keepSucceeded() {
         return !succeededRetention.isZero();
+    }
+
+    /** @return {@code value} as a boolean, which must be spelled true or false */
+    public static boolean parseBoolean(String key, String value) {
+        return SettingValues.parseBoolean(key, value);
     }
 
     /** @return a copy with {@code key} set to {@code value}, validated as if read from configuration */
@@ -209,6 +220,7 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         all.put(DIRTY_THRESHOLD, dirtyThreshold.toString());
         all.put(DIRTY_POLICY, dirtyPolicy.name());
         all.put(SHUTDOWN_GRACE, shutdownGrace.toString());
+        all.put(CANCEL_GRACE, cancelGrace.toString());
         all.put(SUCCEEDED_RETENTION, succeededRetention.toString());
         all.put(FAILED_RETENTION, failedRetention == null ? FOREVER : failedRetention.toString());
         all.put(NODE_ID, nodeId);
@@ -217,72 +229,6 @@ public record WorkerSettings(boolean enabled, List<String> queues, int threads, 
         maxRunning.forEach((queue, max) -> all.put(maxRunningKey(queue), String.valueOf(max)));
         all.put(key, value);
         return from(ConfigReader.of(all));
-    }
-
-    private static void requireBetween(String key, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new TaskQueueException(key + " must be between " + min + " and " + max + ", but was " + value
-                    + ".");
-        }
-    }
-
-    private static void requireBetween(String key, Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            String rule = key.equals(DIRTY_THRESHOLD) ? " (at least 3 times " + HEARTBEAT_INTERVAL + ")" : "";
-            throw new TaskQueueException(key + " must be between " + format(min) + " and " + format(max) + rule
-                    + ", but was " + (value == null ? "null" : format(value)) + ".");
-        }
-    }
-
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new TaskQueueException(key + " must be a whole number, but was '" + value + "'.");
-        }
-    }
-
-    /** @return {@code value} as a boolean, which must be spelled true or false */
-    public static boolean parseBoolean(String key, String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new TaskQueueException(key + " must be true or false, but was '" + value + "'.");
-        };
-    }
-
-    private static DirtyPolicy parseDirtyPolicy(String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "keep" -> DirtyPolicy.KEEP;
-            case "requeue" -> DirtyPolicy.REQUEUE;
-            default -> throw new TaskQueueException(DIRTY_POLICY + " must be keep or requeue, but was '" + value
-                    + "'.");
-        };
-    }
-
-    /** Accepts {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 7d} and ISO-8601 such as {@code PT1.5S}. */
-    static Duration parseDuration(String key, String value) {
-        Matcher simple = SIMPLE_DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        try {
-            if (simple.matches()) {
-                long amount = Long.parseLong(simple.group(1));
-                return switch (simple.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-            }
-            return Duration.parse(value);
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw new TaskQueueException(key + " must be a duration such as 500ms, 2s, 5m, 1h, 7d or PT1.5S, but was '"
-                    + value + "'.");
-        }
-    }
-
-    private static String format(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
     private static String defaultNodeId() {

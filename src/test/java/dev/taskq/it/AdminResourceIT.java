@@ -170,10 +170,41 @@ class AdminResourceIT {
 
         HttpResponse<String> notRetryable = send("POST", "api/taskq/tasks/retry?group=succeeded", ADMIN, true);
         assertEquals(400, notRetryable.statusCode());
-        assertTrue(notRetryable.body().contains("Only FAILED and DIRTY tasks can be retried"), notRetryable.body());
+        assertTrue(notRetryable.body().contains("Only FAILED, CANCELLED and DIRTY tasks can be retried"),
+                notRetryable.body());
         assertEquals(3, json.readTree(send("DELETE", "api/taskq/tasks?group=failed&queue=" + BULK_QUEUE, ADMIN, true)
                 .body()).get("touched").asLong());
         assertEquals(0, TaskRows.count("queue = ?", BULK_QUEUE));
+    }
+
+    /** A queue no worker of the deployment claims: its task waits for the person who cancels it. */
+    @Test
+    void theAdminCancelsAWaitingTaskAsTheSignedInUserAndItIsKeptCancelled() throws Exception {
+        String idleQueue = "idle-" + UUID.randomUUID().toString().substring(0, 8);
+        long id = TaskRows.insert(idleQueue, "record", "{\"ref\": \"never\"}", 2);
+
+        assertEquals(403, send("POST", "api/taskq/tasks/" + id + "/cancel", ADMIN, false).statusCode(),
+                "no CSRF header, no change");
+        assertEquals(403, send("POST", "api/taskq/tasks/" + id + "/cancel", "clerk:Clerk#2026pass", true)
+                .statusCode());
+        assertEquals("PENDING", state(id));
+        assertEquals(204, send("POST", "api/taskq/tasks/" + id + "/cancel", ADMIN, true).statusCode());
+
+        JsonNode cancelled = json.readTree(send("GET", "api/taskq/tasks?group=cancelled&queue=" + idleQueue, ADMIN,
+                false).body());
+        assertEquals(1, cancelled.get("total").asLong());
+        JsonNode task = cancelled.get("tasks").get(0);
+        assertEquals("CANCELLED", task.get("state").asText());
+        assertEquals("ops", task.get("cancelledBy").asText(), "the signed-in user");
+        assertFalse(task.get("cancelledAt").isNull());
+        HttpResponse<String> again = send("POST", "api/taskq/tasks/" + id + "/cancel", ADMIN, true);
+        assertEquals(409, again.statusCode());
+        assertTrue(again.body().contains("has finished or does not exist"), again.body());
+
+        assertEquals(204, send("POST", "api/taskq/tasks/" + id + "/retry", ADMIN, true).statusCode());
+        assertEquals("PENDING", state(id));
+        assertEquals(null, TaskRows.column(id, "cancelled_by", String.class));
+        assertEquals(204, send("DELETE", "api/taskq/tasks/" + id, ADMIN, true).statusCode());
     }
 
     @Test

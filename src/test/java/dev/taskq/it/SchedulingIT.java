@@ -7,6 +7,9 @@ import dev.taskq.PeriodicSchedule;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskOptions;
 import dev.taskq.TaskQueue;
+import dev.taskq.Task;
+import dev.taskq.TaskState;
+import dev.taskq.it.app.CancellableHandler;
 import dev.taskq.it.app.Job;
 import dev.taskq.it.app.PacedHandler;
 import dev.taskq.it.app.Rows;
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * In the server, a {@code @Periodic} handler's tasks are enqueued at every slot (Jakarta Concurrency's
  * {@code CronTrigger} is the server's), a setting overrides the annotation, and the admin lists and pauses the
  * schedule. A handler's {@code @Inject TaskContext} and {@code EndAttempt.snooze} work there too, and so do a
- * queue's loops of its own and its limit of RUNNING tasks.
+ * queue's loops of its own and its limit of RUNNING tasks, and the cancellation of a running task.
  */
 @ExtendWith(ArquillianExtension.class)
 class SchedulingIT {
@@ -46,6 +49,7 @@ class SchedulingIT {
         settings.put("taskq.retention.succeeded", "1h");
         settings.put("taskq.periodic.it-tick.zone", "Europe/Berlin");
         return ItDeployment.war("scheduling", settings, TickHandler.class, SnoozeHandler.class, PacedHandler.class,
+                CancellableHandler.class,
                 Job.class, Rows.class, Await.class);
     }
 
@@ -83,6 +87,26 @@ class SchedulingIT {
 
         String ran = "snoozed " + id + " then ran attempt 1 of 3";
         Await.until(Duration.ofSeconds(30), "the snoozed task ran again", () -> rows.ledger(ran).size() == 1);
+    }
+
+    /** The server's managed thread is interrupted in the handler's JTA transaction, which rolls back. */
+    @Test
+    void aRunningTaskCancelledFromTheAdminStopsAndIsKeptCancelled() throws InterruptedException {
+        String ref = UUID.randomUUID().toString().substring(0, 8);
+        long id = tasks.enqueue(CancellableHandler.class, new Job(ref),
+                TaskOptions.defaults().withQueue(TickHandler.QUEUE));
+        assertTrue(CancellableHandler.awaitStart(id, 30), "the handler began");
+
+        assertTrue(admin.cancel(id, "it-admin"));
+
+        Await.until(Duration.ofSeconds(30), "the task ended cancelled",
+                () -> rows.task(id).getState() == TaskState.CANCELLED);
+        Task cancelled = rows.task(id);
+        assertEquals("it-admin", cancelled.getCancelledBy());
+        assertTrue(cancelled.getLastError().startsWith("Cancelled: java.lang.InterruptedException"),
+                cancelled.getLastError());
+        assertEquals(Boolean.TRUE, CancellableHandler.sawCancellation(id));
+        assertEquals(List.of(), rows.ledger("cancellable " + ref), "the handler's write rolled back");
     }
 
     @Test

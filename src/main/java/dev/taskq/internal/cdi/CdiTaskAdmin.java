@@ -44,8 +44,8 @@ public class CdiTaskAdmin implements TaskAdmin {
     }
 
     @Override
-    public boolean cancel(long id) {
-        return admin().cancel(id);
+    public boolean cancel(long id, String by) {
+        return admin().cancel(id, by);
     }
 
     @Override

@@ -3,11 +3,12 @@
 "use strict";
 
 (() => {
-  const GROUPS = ["FUTURE", "PENDING", "ACTIVE", "DIRTY", "FAILED", "SUCCEEDED"];
+  const GROUPS = ["FUTURE", "PENDING", "ACTIVE", "DIRTY", "FAILED", "SUCCEEDED", "CANCELLED"];
   // The timestamp that matters most in each group, and what to call it.
   const GROUP_TIME = {
     FUTURE: ["eta", "Due at"], PENDING: ["eta", "Due since"], ACTIVE: ["startedAt", "Started"],
     DIRTY: ["aliveAt", "Last heartbeat"], FAILED: ["finishedAt", "Failed at"], SUCCEEDED: ["finishedAt", "Finished"],
+    CANCELLED: ["finishedAt", "Cancelled at"],
   };
   const PAGE_SIZE = 25;
   const REFRESH_MS = 5000;
@@ -188,7 +189,7 @@
           `Queue ${queue.name} ${queue.paused ? "resumed" : "paused"}`),
       }, queue.paused ? "Resume" : "Pause"))));
     if (rows.length === 0) {
-      rows.push(el("tr", null, el("td", { colspan: 9, class: "muted" }, "No tasks yet.")));
+      rows.push(el("tr", null, el("td", { colspan: 10, class: "muted" }, "No tasks yet.")));
     }
     $("queues").tBodies[0].replaceChildren(...rows);
     const nodes = Object.entries(stats.runningByNode);
@@ -305,7 +306,7 @@
     $("page").textContent = page.total === 0 ? "" : `${view.offset + 1}–${last} of ${page.total.toLocaleString()}`;
     $("previous").disabled = view.offset === 0;
     $("next").disabled = last >= page.total;
-    $("retry-all").hidden = !["FAILED", "DIRTY"].includes(view.group);
+    $("retry-all").hidden = !["FAILED", "DIRTY", "CANCELLED"].includes(view.group);
     $("delete-all").hidden = view.group === "ACTIVE";
   }
 
@@ -348,7 +349,10 @@
     const fields = [["State", task.state], ["Queue", task.queue], ["Priority", task.priority],
       ["Attempt", `${task.attempt} of ${task.maxAttempts}`], ["Due", when(task.eta)], ["Created", when(task.createdAt)],
       ["Started", when(task.startedAt)], ["Heartbeat", when(task.aliveAt)], ["Finished", when(task.finishedAt)],
-      ["Worker", task.worker], ["Unique key", task.uniqueKey]].filter(([, value]) => value !== "" && value != null);
+      ["Worker", task.worker], ["Unique key", task.uniqueKey],
+      ["Cancelled", task.cancelledBy && `${when(task.cancelledAt)} by ${task.cancelledBy}`
+        + (task.state === "RUNNING" ? " (its handler is asked to stop)" : "")],
+    ].filter(([, value]) => value !== "" && value != null);
     $("detail-fields").replaceChildren(...fields.flatMap(([name, value]) => [el("dt", null, name),
       el("dd", null, String(value))]));
     $("detail-args").textContent = pretty(task.args);
@@ -358,13 +362,16 @@
     $("detail-error").hidden = $("detail-error-title").hidden = !task.lastError;
 
     const actions = [];
-    if (task.state === "FAILED" || (task.state === "RUNNING" && group === "DIRTY")) {
+    if (["FAILED", "CANCELLED"].includes(task.state) || (task.state === "RUNNING" && group === "DIRTY")) {
       actions.push(el("button", { type: "button", "data-action": "retry",
         onclick: () => act(`tasks/${id}/retry`, "POST", `Task ${id} is pending again`) }, "Retry now"));
     }
-    if (task.state === "PENDING") {
+    if (task.state === "PENDING" || (task.state === "RUNNING" && !task.cancelledBy)) {
+      const running = task.state === "RUNNING" && group !== "DIRTY";
       actions.push(el("button", { type: "button", class: "secondary", "data-action": "cancel",
-        onclick: () => confirm(`Cancel task ${id}?`) && act(`tasks/${id}/cancel`, "POST", `Task ${id} cancelled`, true),
+        onclick: () => confirm(running ? `Cancel task ${id}? Its handler is asked to stop.` : `Cancel task ${id}?`)
+          && act(`tasks/${id}/cancel`, "POST", running ? `Task ${id}: its handler is asked to stop`
+            : `Task ${id} cancelled`, !running),
       }, "Cancel"));
     }
     if (task.state !== "RUNNING" || group === "DIRTY") {

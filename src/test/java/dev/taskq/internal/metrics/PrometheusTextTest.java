@@ -52,6 +52,7 @@ class PrometheusTextTest {
                 taskq_tasks{queue="mail",group="dirty"} 3
                 taskq_tasks{queue="mail",group="failed"} 4
                 taskq_tasks{queue="mail",group="succeeded"} 5
+                taskq_tasks{queue="mail",group="cancelled"} 6
                 # HELP taskq_oldest_pending_seconds How long the oldest due task of the queue has waited to be claimed
                 # TYPE taskq_oldest_pending_seconds gauge
                 taskq_oldest_pending_seconds{queue="mail"} 2.5

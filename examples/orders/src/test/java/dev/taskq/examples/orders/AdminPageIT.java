@@ -205,6 +205,36 @@ class AdminPageIT {
         }
     }
 
+    @Test
+    void aPersonCancelsAWaitingTaskFromThePageAndFindsItKeptAsCancelled() throws Exception {
+        String queue = "later-" + UUID.randomUUID().toString().substring(0, 8);
+        long task = Long.parseLong(text("insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, "
+                + "max_attempts, created_at) values (nextval('taskq_task_seq'), ?, 'reserve-stock', "
+                + "'{}'::jsonb, 'PENDING', 0, now() + interval '1 day', 0, 1, now()) returning id", queue));
+        try {
+            signIn("#future");
+            filter("queue", queue);
+            click(row(task));
+            click(By.cssSelector("#detail button[data-action=cancel]"));
+            assertEquals("Cancel task " + task + "?", acceptConfirm());
+            wait.until(ExpectedConditions.textToBe(By.id("notice"), "Task " + task + " cancelled"));
+            assertEquals("CANCELLED", text("select state from taskq_task where id = ?", task));
+            String admin = System.getProperty("shop.admin.user");
+            assertEquals(admin, text("select cancelled_by from taskq_task where id = ?", task), "the signed-in user");
+
+            click(By.cssSelector("button.card[data-group=CANCELLED]"));
+            filter("queue", queue);
+            click(row(task));
+            wait.until(browser -> fieldOf("State").equals("CANCELLED"));
+            assertTrue(fieldOf("Cancelled").endsWith(" by " + admin), fieldOf("Cancelled"));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#detail button[data-action=retry]")));
+            screenshot("cancelled-task");
+        } finally {
+            update("delete from taskq_task where queue = ?", queue);
+        }
+    }
+
     private void inspectPauseResumeAndDelete(String queue, long task) {
         signIn("#future");
         filter("queue", queue);
