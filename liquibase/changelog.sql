@@ -118,3 +118,20 @@ alter table taskq_task add column cancelled_by varchar(100);
 create index taskq_task_cancelled on taskq_task (finished_at) include (queue) where state = 'CANCELLED';
 alter table taskq_stats add column cancelled bigint not null default 0;
 --rollback drop index taskq_task_cancelled; alter table taskq_task drop column cancelled_at; alter table taskq_task drop column cancelled_by; alter table taskq_stats drop column cancelled;
+
+--changeset taskq:10 logicalFilePath:dev/taskq/liquibase/changelog.sql runInTransaction:false
+--comment: Unique keys of a queue's own and for a period after enqueue, and a deadline to start by.
+-- The queue whose keys a key is unique among, or '' for keys unique across queues.
+alter table taskq_task add column if not exists unique_scope varchar(64) not null default '';
+-- Until when a key holds after its task succeeded (the row is kept till then); null: only while live.
+alter table taskq_task add column if not exists unique_until timestamptz;
+-- No attempt starts after it: the task is cancelled as expired instead.
+alter table taskq_task add column if not exists expires_at timestamptz;
+-- At most one live task per scope and key; TaskStore.insertUnique names the same columns and predicate.
+create unique index concurrently if not exists taskq_task_unique_scoped on taskq_task (unique_scope, unique_key)
+    where state in ('PENDING', 'RUNNING');
+-- Succeeded tasks that hold their key for its period.
+create index concurrently if not exists taskq_task_unique_kept on taskq_task (unique_scope, unique_key)
+    where state = 'SUCCEEDED' and unique_until is not null;
+drop index concurrently if exists taskq_task_unique_live;
+--rollback create unique index taskq_task_unique_live on taskq_task (unique_key) where state in ('PENDING', 'RUNNING'); drop index taskq_task_unique_scoped; drop index taskq_task_unique_kept; alter table taskq_task drop column unique_scope; alter table taskq_task drop column unique_until; alter table taskq_task drop column expires_at;

@@ -60,6 +60,16 @@ public class Task {
     @Column(name = "unique_key", updatable = false, length = 200)
     private String uniqueKey;
 
+    /** The queue whose keys {@link #uniqueKey} is unique among, or {@code ""} for keys unique across queues. */
+    @Column(name = "unique_scope", nullable = false, updatable = false, length = 64)
+    private String uniqueScope = "";
+
+    @Column(name = "unique_until", updatable = false)
+    private Instant uniqueUntil;
+
+    @Column(name = "expires_at", updatable = false)
+    private Instant expiresAt;
+
     @Column(name = "created_at", nullable = false, updatable = false)
     private Instant createdAt;
 
@@ -117,6 +127,22 @@ public class Task {
         this.maxAttempts = maxAttempts;
         this.uniqueKey = uniqueKey;
         this.createdAt = createdAt;
+    }
+
+    /**
+     * As {@link #Task(String, String, String, int, Instant, int, String, Instant)}, for TaskQ's own use, with the
+     * unique key's scope and period and the task's deadline.
+     *
+     * @param uniquePerQueue whether the key is unique among its queue's keys only
+     * @param uniqueUntil    until when the key holds once the task succeeded, or {@code null}
+     * @param expiresAt      after when no attempt starts, or {@code null}
+     */
+    public Task(String queue, String name, String args, int priority, Instant eta, int maxAttempts,
+            String uniqueKey, Instant createdAt, boolean uniquePerQueue, Instant uniqueUntil, Instant expiresAt) {
+        this(queue, name, args, priority, eta, maxAttempts, uniqueKey, createdAt);
+        this.uniqueScope = uniquePerQueue ? queue : "";
+        this.uniqueUntil = uniqueUntil;
+        this.expiresAt = expiresAt;
     }
 
     /** @return the id, assigned from the {@code taskq_task_seq} sequence when persisted */
@@ -202,6 +228,24 @@ public class Task {
     /** @return the error of its latest failed attempt (type, message, stack trace), or {@code null} */
     public String getLastError() {
         return lastError;
+    }
+
+    /** @return whether its unique key is unique among its queue's keys only, rather than across queues */
+    public boolean isUniquePerQueue() {
+        return !uniqueScope.isEmpty();
+    }
+
+    /**
+     * @return until when its unique key holds, even once it succeeded (its row kept till then), or {@code null}
+     *         for a key that holds only while the task is pending or running
+     */
+    public Instant getUniqueUntil() {
+        return uniqueUntil;
+    }
+
+    /** @return its deadline: no attempt of it starts later (it is cancelled as expired), or {@code null} */
+    public Instant getExpiresAt() {
+        return expiresAt;
     }
 
     /**

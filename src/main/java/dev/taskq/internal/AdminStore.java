@@ -199,7 +199,7 @@ final class AdminStore {
         @SuppressWarnings("unchecked")
         List<Object[]> keptRows = em.createNativeQuery("select queue, state, count(*) from taskq_task "
                 + "where state in ('SUCCEEDED', 'FAILED') group by queue, state union all "
-                + "select queue, state, count(*) from taskq_task where state = 'CANCELLED' group by queue, state")
+                + "select queue, 'CANCELLED', count(*) from taskq_task where state = 'CANCELLED' group by queue")
                 .getResultList();
         for (Object[] row : keptRows) {
             counts.computeIfAbsent((String) row[0], name -> emptyGroups())

@@ -15,7 +15,19 @@ import java.time.Instant;
  * @param eta         when it became due
  * @param claimedAt   when this claim took it
  * @param enqueuedAt  when it was enqueued
+ * @param expiresAt   after when no attempt of it may start, or {@code null}
  */
 public record ClaimedTask(long id, String queue, String name, String args, int attempt, int maxAttempts,
-        Instant eta, Instant claimedAt, Instant enqueuedAt) {
+        Instant eta, Instant claimedAt, Instant enqueuedAt, Instant expiresAt) {
+
+    /** @return a task without a deadline, as most are */
+    public ClaimedTask(long id, String queue, String name, String args, int attempt, int maxAttempts, Instant eta,
+            Instant claimedAt, Instant enqueuedAt) {
+        this(id, queue, name, args, attempt, maxAttempts, eta, claimedAt, enqueuedAt, null);
+    }
+
+    /** @return whether an attempt starting at {@code now} comes after the task's deadline */
+    public boolean expiredAt(Instant now) {
+        return expiresAt != null && now.isAfter(expiresAt);
+    }
 }

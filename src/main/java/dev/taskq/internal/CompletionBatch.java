@@ -144,23 +144,36 @@ final class CompletionBatch {
         }
     }
 
-    /** One statement for the whole batch; each row is named with its attempt, so a row taken over stays as it is. */
+    /**
+     * One statement for the whole batch; each row is named with its attempt, so a row taken over stays as it is. A
+     * second one, only if the first missed some, keeps those whose unique key holds for a while after success.
+     */
     private Set<Long> record(EntityManager em, List<Finished> batch) {
+        Instant now = clock.instant();
+        Set<Long> recorded = record(em, batch, keepSucceeded, now);
+        if (!keepSucceeded && recorded.size() < batch.size()) {
+            recorded.addAll(record(em, batch.stream().filter(done -> !recorded.contains(done.task().id())).toList(),
+                    true, now));
+        }
+        return recorded;
+    }
+
+    private static Set<Long> record(EntityManager em, List<Finished> batch, boolean keep, Instant now) {
         String ids = TaskStore.arrayLiteral(batch.stream().map(done -> done.task().id()).toList());
         String attempts = TaskStore.arrayLiteral(batch.stream().map(done -> done.task().attempt()).toList());
         // Locked in id order first, so that batches and other statements that lock several rows never deadlock.
         String owned = "with owned as (select t.id from taskq_task t "
                 + "join unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt) "
                 + "on t.id = r.id and t.attempt = r.attempt where t.state = 'RUNNING' "
-                + "order by t.id for " + (keepSucceeded ? "no key update" : "update") + " of t) ";
-        var query = keepSucceeded
+                + "order by t.id for " + (keep ? "no key update" : "update") + " of t) ";
+        var query = keep
                 ? TaskStore.onTasks(em, owned + "update taskq_task t set state = 'SUCCEEDED', finished_at = :now, "
                         + "alive_at = :now from owned where t.id = owned.id returning t.id", Long.class)
-                        .setParameter("now", TaskStore.utc(clock.instant()))
                 : TaskStore.onTasks(em, owned + "delete from taskq_task t using owned where t.id = owned.id "
-                        + "returning t.id", Long.class);
+                        + "and (t.unique_until is null or t.unique_until <= :now) returning t.id", Long.class);
         @SuppressWarnings("unchecked")
-        List<Long> recorded = query.setParameter("ids", ids).setParameter("attempts", attempts).getResultList();
+        List<Long> recorded = query.setParameter("now", TaskStore.utc(now)).setParameter("ids", ids)
+                .setParameter("attempts", attempts).getResultList();
         return new HashSet<>(recorded);
     }
 

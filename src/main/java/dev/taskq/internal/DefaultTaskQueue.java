@@ -51,12 +51,12 @@ final class DefaultTaskQueue implements TaskQueue {
 
     @Override
     public <A> long enqueue(Class<? extends TaskHandler<A>> handler, A args, TaskOptions options) {
-        return insert(newTask(handlers.require(handler), args, options));
+        return insert(newTask(handlers.require(handler), args, options), options);
     }
 
     @Override
     public long enqueue(String name, Object args, TaskOptions options) {
-        return insert(newTask(handlers.require(name), args, options));
+        return insert(newTask(handlers.require(name), args, options), options);
     }
 
     @Override
@@ -75,12 +75,13 @@ final class DefaultTaskQueue implements TaskQueue {
                 .toList());
     }
 
-    private long insert(Task task) {
+    private long insert(Task task, TaskOptions options) {
         return transactions.required(em -> {
             if (task.getUniqueKey() == null) {
                 return announceNew(task, store.insert(em, task));
             }
-            TaskStore.Keyed keyed = store.insertUnique(em, task);
+            UniqueInsert.Keyed keyed = UniqueInsert.insert(em, task, options.replacesPending(),
+                    options.debouncesPending());
             if (!keyed.inserted()) {
                 LOG.log(Level.DEBUG, () -> "Task " + keyed.id() + " holds unique key '" + task.getUniqueKey()
                         + "': this enqueue of '" + task.getName() + "' added no task");
@@ -114,8 +115,15 @@ final class DefaultTaskQueue implements TaskQueue {
         Instant now = clock.instant();
         Instant eta = options.eta().orElseGet(() -> now.plus(options.delay().orElse(Duration.ZERO)));
         int maxAttempts = options.maxAttempts().orElse(handler.retry().maxAttempts());
+        Instant expiresAt = options.expiry().map(now::plus).orElse(null);
+        if (expiresAt != null && !expiresAt.isAfter(eta)) {
+            throw new TaskQueueException("TaskOptions.withExpiry(" + options.expiry().get() + ") ends at " + expiresAt
+                    + ", before the task is due (" + eta + "), so it could never run: give it an expiry longer than "
+                    + "its delay.");
+        }
         return new Task(options.queue(), handler.name(), json, options.priority(), eta, maxAttempts,
-                options.uniqueKey().orElse(null), now);
+                options.uniqueKey().orElse(null), now, options.isUniquePerQueue(),
+                options.uniquePeriod().map(now::plus).orElse(null), expiresAt);
     }
 
     /** Writes the arguments and reads them back as the handler will, so a misfit fails here, not in a worker. */

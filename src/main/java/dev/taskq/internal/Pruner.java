@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Retention: deletes SUCCEEDED tasks kept longer than {@code taskq.retention.succeeded}, and FAILED and CANCELLED
+ * Retention: deletes SUCCEEDED tasks kept longer than {@code taskq.retention.succeeded} (counted from the end of
+ * their unique key's period, for a key that holds a while after its task succeeded), and FAILED and CANCELLED
  * tasks older than {@code taskq.retention.failed} when one is set, in small batches so it never holds many locks.
  */
-final class Pruner {
+public final class Pruner {
 
     private static final System.Logger LOG = System.getLogger(Pruner.class.getName());
     static final int BATCH = 1_000;
@@ -27,11 +28,6 @@ final class Pruner {
         this.clock = clock;
     }
 
-    /** @return whether any retention is set, so that the worker needs to run this at all */
-    boolean hasWork() {
-        return settings.keepSucceeded() || settings.failedRetention() != null;
-    }
-
     /**
      * @param succeeded SUCCEEDED tasks deleted
      * @param failed    FAILED and CANCELLED tasks deleted
@@ -42,8 +38,7 @@ final class Pruner {
     /** @return what this round deleted */
     public Pruned runOnce() {
         Instant now = clock.instant();
-        int succeeded = settings.keepSucceeded()
-                ? prune(TaskState.SUCCEEDED, now.minus(settings.succeededRetention())) : 0;
+        int succeeded = prune(TaskState.SUCCEEDED, now.minus(settings.succeededRetention()));
         Duration failedRetention = settings.failedRetention();
         // Cancelled tasks are kept like failed ones: their count is part of the failed one.
         int failed = failedRetention != null ? prune(TaskState.FAILED, now.minus(failedRetention))

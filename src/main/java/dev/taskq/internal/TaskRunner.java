@@ -42,6 +42,8 @@ public final class TaskRunner {
         FAILED,
         /** A person cancelled the task and its handler stopped (threw), or had not started: CANCELLED. */
         CANCELLED,
+        /** The attempt came after the task's deadline: CANCELLED as expired, the handler not run, not counted. */
+        EXPIRED,
         /** The row was no longer this attempt's (rescued meanwhile), or could not be written: nothing recorded. */
         LOST,
         /** The worker was stopping past its grace period: the task is left RUNNING for the dirty policy. */
@@ -123,6 +125,9 @@ public final class TaskRunner {
     }
 
     private Outcome attempt(ClaimedTask task, Instant start) {
+        if (task.expiredAt(start)) {
+            return expired(task, start);
+        }
         HandlerBinding handler = handlers.find(task.name()).orElse(null);
         if (handler == null) {
             return failForGood(task, "No task handler named '" + task.name() + "' in this application (known: "
@@ -152,7 +157,7 @@ public final class TaskRunner {
             if (handler.transactional()) {
                 Function<EntityManager, Void> work = em -> {
                     began[0] = true;
-                    String result = resultToKeep(handler, invoke(run, handler, args));
+                    String result = resultToKeep(handler, HandlerCall.invoke(run, handler, args));
                     if (!store.markSucceeded(em, task, clock.instant(), keepSucceeded, result)) {
                         throw new LeaseLost();
                     }
@@ -164,7 +169,7 @@ public final class TaskRunner {
                     transactions.requiresNew(handler.timeout(), work);
                 }
             } else {
-                String result = resultToKeep(handler, transactions.notSupported(() -> invoke(run, handler, args)));
+                String result = resultToKeep(handler, transactions.notSupported(() -> HandlerCall.invoke(run, handler, args)));
                 if (result == null && completions.enabled()) {
                     completions.add(task, start, () -> abandoning);
                     return Outcome.COMPLETING;
@@ -181,7 +186,7 @@ public final class TaskRunner {
             LOG.log(Level.WARNING, () -> "Task " + TaskRef.of(task) + " finished, but another attempt had taken it "
                     + "over (its heartbeat had stopped): this attempt's completion was discarded");
             return Outcome.LOST;
-        } catch (HandlerFailure e) {
+        } catch (HandlerCall.HandlerFailure e) {
             if (run.cancelled()) {
                 return cancelled(task, TaskErrors.describe(e.getCause()));
             }
@@ -210,39 +215,22 @@ public final class TaskRunner {
         return run != null ? run : new RunningTasks.Run(task);
     }
 
-    /** Runs the handler as {@code run}'s attempt, which {@link dev.taskq.TaskContext} then reads. */
-    private static Object invoke(RunningTasks.Run run, HandlerBinding handler, Object args) {
-        return CurrentTask.during(run, () -> {
-            run.enter();
-            try {
-                return handler.invoker().invoke(args);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new HandlerFailure(e);
-            } finally {
-                run.leave();
-            }
-        });
+    private Outcome expired(ClaimedTask task, Instant now) {
+        LOG.log(Level.WARNING, () -> "Task " + TaskRef.of(task) + " expired: no attempt may start after "
+                + task.expiresAt() + "; it is cancelled, its handler not run");
+        return recorded(task, Outcome.EXPIRED, "the expiry", em -> store.recordExpired(em, task, now));
     }
 
     /** Ends a cancelled task's attempt as CANCELLED; the handler's work, if it ran in a transaction, rolled back. */
     private Outcome cancelled(ClaimedTask task, String how) {
-        try {
-            boolean owned = link.untilAnswered(em -> store.recordCancelled(em, task, "Cancelled: " + how,
-                    clock.instant()), () -> abandoning);
-            LOG.log(Level.INFO, () -> "Task " + TaskRef.of(task) + " ended cancelled");
-            return owned ? Outcome.CANCELLED : Outcome.LOST;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, () -> "Could not record the cancellation of task " + TaskRef.of(task)
-                    + "; it stays RUNNING until judged dirty", e);
-            return Outcome.LOST;
-        }
+        LOG.log(Level.INFO, () -> "Task " + TaskRef.of(task) + " ended cancelled");
+        return recorded(task, Outcome.CANCELLED, "the cancellation",
+                em -> store.recordCancelled(em, task, "Cancelled: " + how, clock.instant()));
     }
 
     /**
      * @return the handler's result as JSON when succeeded tasks are kept, else {@code null}
-     * @throws HandlerFailure if Jackson cannot write it: the attempt fails with the reason
+     * @throws HandlerCall.HandlerFailure if Jackson cannot write it: the attempt fails with the reason
      */
     private String resultToKeep(HandlerBinding handler, Object result) {
         if (!keepSucceeded || result == null) {
@@ -251,7 +239,7 @@ public final class TaskRunner {
         try {
             return codec.write(result);
         } catch (IllegalArgumentException e) {
-            throw new HandlerFailure(new IllegalArgumentException("Task handler '" + handler.name() + "' returned "
+            throw new HandlerCall.HandlerFailure(new IllegalArgumentException("Task handler '" + handler.name() + "' returned "
                     + "a " + result.getClass().getName() + " that Jackson cannot write as JSON: " + e.getMessage()
                     + ". Return a plain record or bean, or null.", e));
         }
@@ -265,7 +253,7 @@ public final class TaskRunner {
         }
         RetryPolicy retry = handler.retry();
         Instant now = clock.instant();
-        EndAttempt end = endAttempt(error);
+        EndAttempt end = HandlerCall.endAttempt(error);
         if (end != null && end.kind() == EndAttempt.Kind.SNOOZE) {
             Instant eta = now.plus(end.delay().orElseThrow());
             return putBack(task, eta, Outcome.SNOOZED, "its handler snoozed it until " + eta);
@@ -283,32 +271,14 @@ public final class TaskRunner {
         return outcome;
     }
 
-    /** @return the {@link EndAttempt} the handler threw, found under the wrappers of interceptors, or null */
-    private static EndAttempt endAttempt(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof EndAttempt end) {
-                return end;
-            }
-        }
-        return null;
-    }
-
     /**
      * Makes the task PENDING again, due at {@code eta} (as it was if null), without counting the attempt.
      *
      * @return {@code outcome}, or {@link Outcome#LOST} if the row is no longer this attempt's
      */
     private Outcome putBack(ClaimedTask task, Instant eta, Outcome outcome, String why) {
-        try {
-            boolean owned = link.untilAnswered(em -> store.snooze(em, task, eta), () -> abandoning);
-            LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " is pending again, its attempt not counted: "
-                    + why);
-            return owned ? outcome : Outcome.LOST;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, () -> "Could not put back task " + TaskRef.of(task) + " (" + why
-                    + "); it stays RUNNING until judged dirty", e);
-            return Outcome.LOST;
-        }
+        LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " is pending again, its attempt not counted: " + why);
+        return recorded(task, outcome, "the put-back (" + why + ")", em -> store.snooze(em, task, eta));
     }
 
     private Outcome failForGood(ClaimedTask task, String reason) {
@@ -317,23 +287,22 @@ public final class TaskRunner {
     }
 
     private Outcome record(ClaimedTask task, String error, Instant retryAt, Instant now) {
-        try {
-            boolean owned = link.untilAnswered(em -> store.recordFailure(em, task, error, retryAt, now),
-                    () -> abandoning);
-            return !owned ? Outcome.LOST : retryAt != null ? Outcome.RETRYING : Outcome.FAILED;
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, () -> "Could not record the failure of task " + TaskRef.of(task)
-                    + "; it stays RUNNING until judged dirty", e);
-            return Outcome.LOST;
-        }
+        return recorded(task, retryAt != null ? Outcome.RETRYING : Outcome.FAILED, "the failure",
+                em -> store.recordFailure(em, task, error, retryAt, now));
     }
 
-    /** Carries a handler's exception out of the transaction, which rolls back on it. */
-    private static final class HandlerFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        HandlerFailure(Throwable cause) {
-            super(cause.toString(), cause, false, false);
+    /**
+     * Writes how an attempt ended, retrying while the database does not answer (until the worker's stop gives up).
+     *
+     * @return {@code outcome}, or {@link Outcome#LOST} if the row is no longer this attempt's or could not be written
+     */
+    private Outcome recorded(ClaimedTask task, Outcome outcome, String what, Function<EntityManager, Boolean> write) {
+        try {
+            return link.untilAnswered(write, () -> abandoning) ? outcome : Outcome.LOST;
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, () -> "Could not record " + what + " of task " + TaskRef.of(task)
+                    + "; it stays RUNNING until judged dirty", e);
+            return Outcome.LOST;
         }
     }
 

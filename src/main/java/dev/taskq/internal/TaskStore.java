@@ -33,9 +33,6 @@ final class TaskStore {
     /** JPA's lock timeout value that Hibernate renders as {@code SKIP LOCKED}. */
     static final int SKIP_LOCKED = -2;
 
-    /** Live rows hold their unique key; the index {@code taskq_task_unique_live} has the same predicate. */
-    private static final String LIVE = "state in ('PENDING', 'RUNNING')";
-
     /**
      * Adds a task. The id comes from the sequence at once, and the insert is sent with the transaction's next
      * flush, batched with its neighbours when Hibernate batching is on.
@@ -45,48 +42,6 @@ final class TaskStore {
     public long insert(EntityManager em, Task task) {
         em.persist(task);
         return task.getId();
-    }
-
-    /**
-     * Adds a task unless a live task holds its unique key, in which case that task's id is returned. Native SQL
-     * because {@code ON CONFLICT DO NOTHING} is the only way to meet the unique index without an error: a
-     * failed insert would mark the caller's transaction rollback-only. A concurrent enqueuer of the same key
-     * waits for the first one's transaction to end, so exactly one task results.
-     *
-     * @return the task that holds the key, and whether this insert made it
-     */
-    public Keyed insertUnique(EntityManager em, Task task) {
-        for (int round = 0; ; round++) {
-            List<?> inserted = onTasks(em, """
-                    insert into taskq_task (id, queue, name, args, state, priority, eta, attempt, max_attempts,
-                                            unique_key, created_at)
-                    values (nextval('taskq_task_seq'), :queue, :name, cast(:args as jsonb), 'PENDING', :priority,
-                            :eta, 0, :maxAttempts, :uniqueKey, :createdAt)
-                    on conflict (unique_key) where\s""" + LIVE + " do nothing returning id")
-                    .setParameter("queue", task.getQueue())
-                    .setParameter("name", task.getName())
-                    .setParameter("args", task.getArgs())
-                    .setParameter("priority", task.getPriority())
-                    .setParameter("eta", utc(task.getEta()))
-                    .setParameter("maxAttempts", task.getMaxAttempts())
-                    .setParameter("uniqueKey", task.getUniqueKey())
-                    .setParameter("createdAt", utc(task.getCreatedAt()))
-                    .getResultList();
-            if (!inserted.isEmpty()) {
-                return new Keyed(((Number) inserted.get(0)).longValue(), true);
-            }
-            List<?> holder = onTasks(em,
-                    "select id from taskq_task where unique_key = :uniqueKey and " + LIVE)
-                    .setParameter("uniqueKey", task.getUniqueKey())
-                    .getResultList();
-            if (!holder.isEmpty()) {
-                return new Keyed(((Number) holder.get(0)).longValue(), false);
-            }
-            // The holder finished between the two statements: the key is free again, so insert once more.
-            if (round == 10) {
-                throw new IllegalStateException("Unique key '" + task.getUniqueKey() + "' kept changing hands");
-            }
-        }
     }
 
     /**
@@ -137,7 +92,7 @@ final class TaskStore {
         return due.stream()
                 .filter(t -> marked.contains(t.getId()))
                 .map(t -> new ClaimedTask(t.getId(), t.getQueue(), t.getName(), t.getArgs(), t.getAttempt() + 1,
-                        t.getMaxAttempts(), t.getEta(), now, t.getCreatedAt()))
+                        t.getMaxAttempts(), t.getEta(), now, t.getCreatedAt(), t.getExpiresAt()))
                 .toList();
     }
 
@@ -170,20 +125,21 @@ final class TaskStore {
                     .executeUpdate() == 1;
         }
         // Native: Hibernate translates an HQL update or delete again at every execution, and this runs per task.
-        int rows = keep
-                ? onTasks(em, """
-                                update taskq_task set state = 'SUCCEEDED', finished_at = :now, alive_at = :now
-                                where id = :id and attempt = :attempt and state = 'RUNNING'""")
+        // A task whose unique key holds for a while after it succeeded is kept until then, whatever the retention.
+        return !keep && onTasks(em, """
+                        delete from taskq_task where id = :id and attempt = :attempt and state = 'RUNNING'
+                          and (unique_until is null or unique_until <= cast(:now as timestamptz))""")
                         .setParameter("now", utc(now))
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
-                        .executeUpdate()
-                : onTasks(em, """
-                                delete from taskq_task where id = :id and attempt = :attempt and state = 'RUNNING'""")
+                        .executeUpdate() == 1
+                || onTasks(em, """
+                        update taskq_task set state = 'SUCCEEDED', finished_at = :now, alive_at = :now
+                        where id = :id and attempt = :attempt and state = 'RUNNING'""")
+                        .setParameter("now", utc(now))
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
-                        .executeUpdate();
-        return rows == 1;
+                        .executeUpdate() == 1;
     }
 
     /**
@@ -203,6 +159,26 @@ final class TaskStore {
      */
     public boolean recordCancelled(EntityManager em, ClaimedTask task, String error, Instant now) {
         return endAttempt(em, task, TaskState.CANCELLED, error, null, now);
+    }
+
+    /**
+     * Ends an attempt that came after the task's deadline before its handler ran: CANCELLED as expired, and the
+     * attempt is not counted.
+     *
+     * @return false if the attempt no longer owns the row
+     */
+    public boolean recordExpired(EntityManager em, ClaimedTask task, Instant now) {
+        return onTasks(em, """
+                        update taskq_task set state = 'CANCELLED', attempt = attempt - 1, finished_at = :now,
+                                              cancelled_at = :now, cancelled_by = :by, last_error = :error
+                        where id = :id and attempt = :attempt and state = 'RUNNING'""")
+                .setParameter("now", utc(now))
+                .setParameter("by", dev.taskq.TaskOptions.EXPIRED_BY)
+                .setParameter("error", "Expired: no attempt may start after its deadline, " + task.expiresAt()
+                        + ", and this one came at " + now + ". Its handler did not run.")
+                .setParameter("id", task.id())
+                .setParameter("attempt", task.attempt())
+                .executeUpdate() == 1;
     }
 
     private static boolean endAttempt(EntityManager em, ClaimedTask task, TaskState state, String error,
@@ -308,19 +284,11 @@ final class TaskStore {
                         delete from taskq_task where id in (
                             select id from taskq_task
                             where state = '%s' and finished_at < cast(:before as timestamptz)
+                              and (unique_until is null or unique_until < cast(:before as timestamptz))
                             limit :limit for update skip locked)""".formatted(state.name()))
                 .setParameter("before", utc(before))
                 .setParameter("limit", limit)
                 .executeUpdate();
-    }
-
-    /**
-     * The task holding a unique key.
-     *
-     * @param id       its id
-     * @param inserted whether this enqueue wrote it; else a live task already held the key
-     */
-    public record Keyed(long id, boolean inserted) {
     }
 
     /**

@@ -37,7 +37,7 @@ final class Throughput implements RunListener {
         switch (outcome) {
             case SUCCEEDED -> current().succeeded++;
             case RETRYING, FAILED -> current().failed++;
-            case LOST, ABANDONED, SNOOZED, RELEASED, CANCELLED, COMPLETING -> { } // neither a success nor a failure
+            case LOST, ABANDONED, SNOOZED, RELEASED, CANCELLED, EXPIRED, COMPLETING -> { } // neither a success nor a failure
         }
     }
 

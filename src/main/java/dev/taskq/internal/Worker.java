@@ -90,10 +90,9 @@ public final class Worker {
         submitted.add(scheduler.scheduleWithFixedDelay(() -> periodic("maintenance lease", maintenance.lease()::renew),
                 0, renew, TimeUnit.MILLISECONDS));
         whileHoldingTheLease("dirty check", maintenance.rescuer()::runOnce, rescue, rescue);
-        if (maintenance.pruner().hasWork()) {
-            long prune = PRUNE_INTERVAL.toMillis();
-            whileHoldingTheLease("pruning", maintenance.pruner()::runOnce, prune, prune);
-        }
+        // Always: even without a retention, succeeded tasks whose unique key holds for a period are kept till then.
+        long prune = PRUNE_INTERVAL.toMillis();
+        whileHoldingTheLease("pruning", maintenance.pruner()::runOnce, prune, prune);
         // At once (after the lease's first renewal, queued before it), so that gauges have numbers from the start.
         whileHoldingTheLease("taking the queues' stats", maintenance.stats()::take, 0,
                 ClusterStats.INTERVAL.toMillis());

@@ -101,7 +101,7 @@ class PartialIndexPlanTest {
                 statement.execute("set local enable_seqscan = on");
             }
         }
-        boolean liveIndexes = plan.contains("taskq_task_unique_live")
+        boolean liveIndexes = plan.contains("taskq_task_unique_scoped")
                 || plan.contains("taskq_task_claim") && plan.contains("taskq_task_running");
         assertTrue(liveIndexes && !plan.contains("Seq Scan") && !plan.contains("taskq_task_pkey"),
                 "expected partial indexes of live tasks to serve\n  " + sql + "\nbut the plan was\n" + plan);
@@ -112,8 +112,10 @@ class PartialIndexPlanTest {
     void theStatsCountTheKeptTasksFromTheirIndexAlone() throws SQLException {
         String sql = sent(em -> admin.queues(em, now, now, Set.of()), "group by queue, state");
         String plan = genericPlan(sql);
-        assertTrue(plan.contains("Index Only Scan using taskq_task_kept "),
-                "expected an index-only scan of taskq_task_kept for\n  " + sql + "\nbut the plan was\n" + plan);
+        assertTrue(plan.contains("Index Only Scan using taskq_task_kept ")
+                && plan.contains("Index Only Scan using taskq_task_cancelled "),
+                "expected index-only scans of taskq_task_kept and taskq_task_cancelled for\n  " + sql
+                        + "\nbut the plan was\n" + plan);
     }
 
     @Test
@@ -127,9 +129,10 @@ class PartialIndexPlanTest {
 
     @Test
     void thePrunerUsesTheKeptIndex() throws SQLException {
-        for (TaskState state : List.of(TaskState.SUCCEEDED, TaskState.FAILED)) {
+        for (TaskState state : List.of(TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED)) {
             String sql = sent(em -> store.pruneFinished(em, state, now.minusSeconds(86_400), 1_000), "delete");
-            assertUses("taskq_task_kept", sql, "now() - interval '1 day'", "1000");
+            assertUses(state == TaskState.CANCELLED ? "taskq_task_cancelled" : "taskq_task_kept", sql,
+                    "now() - interval '1 day'", "now() - interval '1 day'", "1000");
         }
     }
 
@@ -142,22 +145,24 @@ class PartialIndexPlanTest {
     }
 
     @Test
-    void aHeldUniqueKeyIsFoundThroughTheLiveKeyIndex() throws SQLException {
+    void aHeldUniqueKeyIsFoundThroughTheKeyIndexes() throws SQLException {
         String key = "plan-" + UUID.randomUUID();
         Task task = new Task(queue, "plan", "{}", 0, now, 1, key, now);
         Task again = new Task(queue, "plan", "{}", 0, now, 1, key, now);
         List<String> statements = new ArrayList<>();
         tx.requiresNew(em -> {
-            store.insertUnique(em, task);
+            UniqueInsert.insert(em, task, false, false);
             RecordedSql.clear();
-            store.insertUnique(em, again); // the key is held: the insert does nothing and the holder is looked up
+            UniqueInsert.insert(em, again, false, false); // the key is held: the insert does nothing, the holder is looked up
             statements.addAll(RecordedSql.statements());
             em.createQuery("delete from Task t where t.uniqueKey = :key").setParameter("key", key).executeUpdate();
             return null;
         });
-        String lookup = statements.stream().filter(sql -> sql.startsWith("select id")).findFirst()
+        String lookup = statements.stream().filter(sql -> sql.startsWith("(select id")).findFirst()
                 .orElseThrow(() -> new AssertionError("no look-up of the key's holder in " + statements));
-        assertUses("taskq_task_unique_live", lookup, "'plan-key-7'");
+        String[] scopeAndKey = {"''", "'plan-key-7'", "''", "'plan-key-7'", "now()"};
+        assertUses("taskq_task_unique_scoped", lookup, scopeAndKey);
+        assertUses("taskq_task_unique_kept", lookup, scopeAndKey);
     }
 
     /** @return the one statement containing {@code marker} that TaskQ's code sent while {@code work} ran */

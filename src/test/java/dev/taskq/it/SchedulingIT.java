@@ -11,6 +11,7 @@ import dev.taskq.Task;
 import dev.taskq.TaskState;
 import dev.taskq.it.app.CancellableHandler;
 import dev.taskq.it.app.Job;
+import dev.taskq.it.app.LedgerJobHandler;
 import dev.taskq.it.app.PacedHandler;
 import dev.taskq.it.app.Rows;
 import dev.taskq.it.app.SnoozeHandler;
@@ -36,20 +37,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * In the server, a {@code @Periodic} handler's tasks are enqueued at every slot (Jakarta Concurrency's
  * {@code CronTrigger} is the server's), a setting overrides the annotation, and the admin lists and pauses the
  * schedule. A handler's {@code @Inject TaskContext} and {@code EndAttempt.snooze} work there too, and so do a
- * queue's loops of its own and its limit of RUNNING tasks, and the cancellation of a running task.
+ * queue's loops of its own and its limit of RUNNING tasks, the cancellation of a running task, and a deadline.
  */
 @ExtendWith(ArquillianExtension.class)
 class SchedulingIT {
 
+    /** Paused while its task's deadline passes. */
+    private static final String EXPIRY_QUEUE = "expiry-it";
+
     @Deployment
     static WebArchive deployment() {
         Map<String, String> settings = new HashMap<>(ItDeployment.FAST);
-        settings.put("taskq.worker.queues", TickHandler.QUEUE + "," + PacedHandler.QUEUE + ":4");
+        settings.put("taskq.worker.queues", TickHandler.QUEUE + "," + PacedHandler.QUEUE + ":4," + EXPIRY_QUEUE);
         settings.put("taskq.queue." + PacedHandler.QUEUE + ".max-running", "2");
         settings.put("taskq.retention.succeeded", "1h");
         settings.put("taskq.periodic.it-tick.zone", "Europe/Berlin");
         return ItDeployment.war("scheduling", settings, TickHandler.class, SnoozeHandler.class, PacedHandler.class,
-                CancellableHandler.class,
+                CancellableHandler.class, LedgerJobHandler.class,
                 Job.class, Rows.class, Await.class);
     }
 
@@ -107,6 +111,31 @@ class SchedulingIT {
                 cancelled.getLastError());
         assertEquals(Boolean.TRUE, CancellableHandler.sawCancellation(id));
         assertEquals(List.of(), rows.ledger("cancellable " + ref), "the handler's write rolled back");
+    }
+
+    @Test
+    void aTaskTakenAfterItsDeadlineIsCancelledAsExpiredAndNeverRuns() {
+        String ref = "expiring " + UUID.randomUUID().toString().substring(0, 8);
+        admin.pause(EXPIRY_QUEUE);
+        long id;
+        try {
+            id = tasks.enqueue(LedgerJobHandler.class, new Job(ref),
+                    TaskOptions.defaults().withQueue(EXPIRY_QUEUE).withExpiry(Duration.ofSeconds(1)));
+            Instant deadline = rows.task(id).getExpiresAt();
+            // Past it by more than any difference between this clock and the worker's (the database's).
+            Await.until(Duration.ofSeconds(10), "the deadline passed", () -> Instant.now().isAfter(deadline
+                    .plusSeconds(1)));
+        } finally {
+            admin.resume(EXPIRY_QUEUE);
+        }
+        Await.until(Duration.ofSeconds(30), "the task was taken and ended", () -> rows.task(id).getState()
+                != TaskState.PENDING && rows.task(id).getState() != TaskState.RUNNING);
+
+        Task expired = rows.task(id);
+        assertEquals(TaskState.CANCELLED, expired.getState());
+        assertEquals(TaskOptions.EXPIRED_BY, expired.getCancelledBy());
+        assertEquals(0, expired.getAttempt());
+        assertEquals(List.of(), rows.ledger(ref), "its handler never ran");
     }
 
     @Test

@@ -60,7 +60,7 @@ class SchemaIT {
                 assertEquals(List.of("taskq_lease", "taskq_lease_pkey", "taskq_queue_pause", "taskq_queue_pause_pkey",
                         "taskq_schedule", "taskq_schedule_pkey", "taskq_stats", "taskq_stats_pkey", "taskq_task",
                         "taskq_task_cancelled", "taskq_task_claim", "taskq_task_kept", "taskq_task_pkey",
-                        "taskq_task_running", "taskq_task_seq", "taskq_task_unique_live"),
+                        "taskq_task_running", "taskq_task_seq", "taskq_task_unique_kept", "taskq_task_unique_scoped"),
                         strings(connection, "select relname from pg_class where relname like 'taskq%' order by 1"));
                 // The same changeset path as when an application includes the changelog from the jar itself.
                 assertEquals(changesetsOfTheChangelog(),

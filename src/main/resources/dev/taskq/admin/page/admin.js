@@ -349,7 +349,10 @@
     const fields = [["State", task.state], ["Queue", task.queue], ["Priority", task.priority],
       ["Attempt", `${task.attempt} of ${task.maxAttempts}`], ["Due", when(task.eta)], ["Created", when(task.createdAt)],
       ["Started", when(task.startedAt)], ["Heartbeat", when(task.aliveAt)], ["Finished", when(task.finishedAt)],
-      ["Worker", task.worker], ["Unique key", task.uniqueKey],
+      ["Worker", task.worker],
+      ["Unique key", task.uniqueKey && task.uniqueKey + (task.uniquePerQueue ? " (in its queue)" : "")
+        + (task.uniqueUntil ? `, held until ${when(task.uniqueUntil)}` : "")],
+      ["Expires", when(task.expiresAt)],
       ["Cancelled", task.cancelledBy && `${when(task.cancelledAt)} by ${task.cancelledBy}`
         + (task.state === "RUNNING" ? " (its handler is asked to stop)" : "")],
     ].filter(([, value]) => value !== "" && value != null);

@@ -134,6 +134,6 @@ class PrometheusTextTest {
     }
 
     private static ClaimedTask task(String queue, String name) {
-        return new ClaimedTask(1, queue, name, null, 1, 5, NOW, NOW, NOW);
+        return new ClaimedTask(1, queue, name, null, 1, 5, NOW, NOW, NOW, null);
     }
 }
