@@ -135,3 +135,8 @@ create index concurrently if not exists taskq_task_unique_kept on taskq_task (un
     where state = 'SUCCEEDED' and unique_until is not null;
 drop index concurrently if exists taskq_task_unique_live;
 --rollback create unique index taskq_task_unique_live on taskq_task (unique_key) where state in ('PENDING', 'RUNNING'); drop index taskq_task_unique_scoped; drop index taskq_task_unique_kept; alter table taskq_task drop column unique_scope; alter table taskq_task drop column unique_until; alter table taskq_task drop column expires_at;
+
+--changeset taskq:11 logicalFilePath:dev/taskq/liquibase/changelog.sql
+--comment: Each task's story: its last attempts, each with its start, end, node, outcome and error (capped).
+alter table taskq_task add column history jsonb;
+--rollback alter table taskq_task drop column history;

@@ -91,6 +91,9 @@ public class Task {
     @Column(name = "last_error")
     private String lastError;
 
+    @Column(columnDefinition = "jsonb", insertable = false, updatable = false)
+    private String history;
+
     @Column(name = "cancelled_at", insertable = false, updatable = false)
     private Instant cancelledAt;
 
@@ -228,6 +231,16 @@ public class Task {
     /** @return the error of its latest failed attempt (type, message, stack trace), or {@code null} */
     public String getLastError() {
         return lastError;
+    }
+
+    /**
+     * @return its story: a JSON array of its last attempts, oldest first, each an object with {@code attempt},
+     *         {@code startedAt}, {@code endedAt}, {@code node}, {@code outcome} (succeeded, retrying, failed,
+     *         snoozed, cancelled, dirty) and {@code error} (at most 2,000 characters); the last 10 are kept.
+     *         {@code null} before its first attempt ended
+     */
+    public String getHistory() {
+        return history;
     }
 
     /** @return whether its unique key is unique among its queue's keys only, rather than across queues */

@@ -1,6 +1,7 @@
 package dev.taskq;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -91,6 +92,12 @@ public interface TaskAdmin {
 
     /** @return the numbers to watch: counts per queue and group, waiting times, running per node, throughput */
     QueueStats stats();
+
+    /**
+     * @return per task name, ordered by name, how many of its tasks each group holds (django-taskq's summary); a
+     *         count over the whole table, meant for a person's look rather than for a dashboard's every refresh
+     */
+    Map<String, Map<TaskGroup, Long>> countsByName();
 
     /** @return the application's periodic schedules ({@link Periodic}), with their last and next slot */
     List<PeriodicSchedule> schedules();

@@ -285,6 +285,36 @@ class AdminTest {
     }
 
     @Test
+    void aListingFiltersByTextInTheArgumentsAndByTheGroupsTime() {
+        long early = enqueue("order-1017 early", h.options().withDelay(Duration.ofMinutes(5)));
+        long late = enqueue("order-2048 late", h.options().withDelay(Duration.ofMinutes(50)));
+        java.time.Instant now = h.clock.instant();
+
+        assertEquals(List.of(late), ids(admin.list(TaskGroup.FUTURE, mine().withArgsContaining("ORDER-2048"), 0, 10)));
+        assertEquals(List.of(early), ids(admin.list(TaskGroup.FUTURE,
+                mine().withTimeBetween(now, now.plus(Duration.ofMinutes(10))), 0, 10)), "by ETA, what FUTURE shows");
+        assertEquals(List.of(late), ids(admin.list(TaskGroup.FUTURE,
+                mine().withTimeBetween(now.plus(Duration.ofMinutes(10)), null), 0, 10)));
+        assertEquals(0, admin.count(TaskGroup.FUTURE, mine().withTimeBetween(null, now.plus(Duration.ofMinutes(5)))),
+                "the range's end is not in it");
+        TaskQueueException reversed = assertThrows(TaskQueueException.class,
+                () -> mine().withTimeBetween(now, now.minusSeconds(1)));
+        assertTrue(reversed.getMessage().contains("swap them"), reversed.getMessage());
+        assertEquals(1, admin.deleteAll(TaskGroup.FUTURE, mine().withArgsContaining("early")), "bulk actions too");
+    }
+
+    @Test
+    void theCountsByNameSumUpEachGroupPerTaskName() {
+        enqueue("waiting", h.options().withDelay(Duration.ofMinutes(5)));
+        enqueue("fail-now", h.options());
+        runOne();
+
+        Map<TaskGroup, Long> job = admin.countsByName().get("job");
+        assertTrue(job.get(TaskGroup.FUTURE) >= 1 && job.get(TaskGroup.FAILED) >= 1, job.toString());
+        assertEquals(java.util.EnumSet.allOf(TaskGroup.class), java.util.EnumSet.copyOf(job.keySet()));
+    }
+
+    @Test
     void aPausedQueueIsNotClaimedUntilResumed() {
         long id = enqueue("held", h.options());
 

@@ -101,6 +101,16 @@ class PeriodicTest {
                 "2026-10-25T01:30+02:00", "2026-10-25T02:30+02:00", "2026-10-25T03:30+01:00"), localEtas());
     }
 
+    /** So that a node notices within a minute what another did (a pause, a resume), however rare the slots. */
+    @Test
+    void aNodeLooksAgainAtTheNextSlotOrWithinAMinute() {
+        startAt(Instant.parse("2026-06-01T10:00:10Z"));
+        assertEquals(Instant.parse("2026-06-01T10:01:10Z"), node("0 30 2 * * *", "UTC", "skip").periodic().runOnce(),
+                "a daily schedule: it looks again in a minute, not tomorrow");
+        assertEquals(Instant.parse("2026-06-01T10:00:11Z"), node("* * * * * *", "UTC", "skip").periodic().runOnce(),
+                "a schedule of every second: at its next slot");
+    }
+
     @Test
     void slotsMissedWhileNoNodeRanAreSkippedByDefault() {
         startAt(Instant.parse("2026-06-01T10:00:10Z"));

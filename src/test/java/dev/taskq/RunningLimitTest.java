@@ -3,8 +3,6 @@ package dev.taskq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskq.internal.Engine;
-import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
 import dev.taskq.support.Await;
 import dev.taskq.support.ChildWorker;
@@ -16,15 +14,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -40,8 +35,6 @@ class RunningLimitTest {
     private static final int TASKS = 60;
 
     private final QueueHarness h = new QueueHarness();
-    private final List<Worker> workers = new ArrayList<>();
-    private final List<ExecutorService> pools = new ArrayList<>();
     private Process child;
 
     @AfterEach
@@ -49,8 +42,6 @@ class RunningLimitTest {
         if (child != null) {
             child.destroyForcibly();
         }
-        workers.forEach(Worker::stop);
-        pools.forEach(ExecutorService::shutdownNow);
         h.close();
     }
 
@@ -91,6 +82,18 @@ class RunningLimitTest {
         // Its node died: no heartbeat for longer than the dirty threshold.
         h.clock.advance(WorkerSettings.defaults().dirtyThreshold().plusSeconds(1));
         assertEquals(1, h.engine().claimer().runOnce().size(), "a dirty task does not count");
+    }
+
+    /** With a poll of ten minutes, only the wake at a limited task's end can start the next one in time. */
+    @Test
+    void aNodeWhoseLimitedTaskEndsClaimsTheNextAtOnce() {
+        h.startWith(settings -> settings.with(WorkerSettings.maxRunningKey(h.queue), "1")
+                .with(WorkerSettings.POLL_INTERVAL, "10m"), new ChildWorker.SlowLedger(h.tx, h.queue, 0));
+        h.tasks().enqueueAll(ChildWorker.SlowLedger.class, List.of(new Ref("a"), new Ref("b"), new Ref("c")),
+                h.options());
+        h.startWorker();
+
+        Await.until(Duration.ofSeconds(20), "the three tasks ran one after another", () -> h.ledger().size() == 3);
     }
 
     private interface Start {
@@ -136,14 +139,7 @@ class RunningLimitTest {
                 .with(WorkerSettings.NODE_ID, node).with(WorkerSettings.THREADS, "4")
                 .with(WorkerSettings.POLL_INTERVAL, "50ms")
                 .with(WorkerSettings.maxRunningKey(h.queue), String.valueOf(LIMIT));
-        Engine engine = Engine.create(h.tx, settings, Clock.systemUTC(), new ChildWorker.SlowLedger(h.tx, h.queue, 30));
-        ExecutorService loops = Executors.newFixedThreadPool(settings.allLoops());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        pools.add(loops);
-        pools.add(scheduler);
-        Worker worker = engine.worker(loops, scheduler);
-        workers.add(worker);
-        worker.start();
+        h.startNode(settings, new ChildWorker.SlowLedger(h.tx, h.queue, 30));
     }
 
     private void assertEveryTaskRanOnce() {

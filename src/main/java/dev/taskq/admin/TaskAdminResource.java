@@ -12,6 +12,7 @@ import dev.taskq.internal.cdi.CdiEngine;
 import dev.taskq.internal.cdi.WorkerLifecycle;
 import dev.taskq.internal.metrics.PrometheusText;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -111,15 +112,22 @@ public abstract class TaskAdminResource {
     /** @return one page of a group's tasks, and how many the group holds */
     @GET
     @Path("tasks")
-    public Response tasks(@QueryParam("group") String group, @QueryParam("queue") String queue,
-            @QueryParam("name") String name, @QueryParam("error") String error,
+    public Response tasks(@QueryParam("group") String group, @BeanParam TaskFilterParams params,
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("50") int limit) {
         return read(() -> {
             TaskGroup taskGroup = group(group);
-            TaskFilter filter = filter(queue, name, error);
+            TaskFilter filter = params.filter();
             return json(Map.of("group", taskGroup, "total", admin.count(taskGroup, filter),
                     "tasks", admin.list(taskGroup, filter, offset, limit).stream().map(TaskView::of).toList()));
         });
+    }
+
+    /** @return per task name, the count of each group: {@code [{"name": ..., "groups": {"FAILED": 2, ...}}]} */
+    @GET
+    @Path("names")
+    public Response names() {
+        return read(() -> json(admin.countsByName().entrySet().stream()
+                .map(name -> Map.of("name", name.getKey(), "groups", name.getValue())).toList()));
     }
 
     /** @return one task, with its arguments and error */
@@ -151,24 +159,20 @@ public abstract class TaskAdminResource {
         return change(csrf, () -> done(admin.delete(id), "No task " + id));
     }
 
-    /** Retries every FAILED or DIRTY task that matches, and says how many. */
+    /** Retries every FAILED, CANCELLED or DIRTY task that matches, and says how many. */
     @POST
     @Path("tasks/retry")
-    public Response retryAll(@QueryParam("group") String group, @QueryParam("queue") String queue,
-            @QueryParam("name") String name, @QueryParam("error") String error,
+    public Response retryAll(@QueryParam("group") String group, @BeanParam TaskFilterParams params,
             @HeaderParam(CSRF_HEADER) String csrf) {
-        return change(csrf, () -> json(Map.of("touched", admin.retryAll(group(group),
-                filter(queue, name, error)))));
+        return change(csrf, () -> json(Map.of("touched", admin.retryAll(group(group), params.filter()))));
     }
 
     /** Deletes every task of a group that matches (all of it, without filters), and says how many. */
     @DELETE
     @Path("tasks")
-    public Response deleteAll(@QueryParam("group") String group, @QueryParam("queue") String queue,
-            @QueryParam("name") String name, @QueryParam("error") String error,
+    public Response deleteAll(@QueryParam("group") String group, @BeanParam TaskFilterParams params,
             @HeaderParam(CSRF_HEADER) String csrf) {
-        return change(csrf, () -> json(Map.of("touched", admin.deleteAll(group(group),
-                filter(queue, name, error)))));
+        return change(csrf, () -> json(Map.of("touched", admin.deleteAll(group(group), params.filter()))));
     }
 
     /** Pauses a queue. */
@@ -277,14 +281,6 @@ public abstract class TaskAdminResource {
     }
 
     /** The query parameters of a filter; an empty one matches everything, as a missing one does. */
-    private static TaskFilter filter(String queue, String name, String error) {
-        return new TaskFilter(blankToNull(queue), blankToNull(name), blankToNull(error));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
-
     private static Response done(boolean done, String otherwise) {
         return done ? Response.noContent().build() : problem(Response.Status.CONFLICT, otherwise);
     }

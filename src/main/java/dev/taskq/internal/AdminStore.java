@@ -65,17 +65,18 @@ final class AdminStore {
     @SuppressWarnings("unchecked")
     public List<Task> list(EntityManager em, TaskGroup group, TaskFilter filter, int offset, int limit, Instant now,
             Instant staleBefore) {
-        String sql = "select * from taskq_task where " + where(group, filter) + " order by " + order(group)
+        String sql = "select * from taskq_task where " + FilterSql.where(group, filter) + " order by "
+                + order(group)
                 + " offset :offset limit :limit";
-        return bind(em.createNativeQuery(sql, Task.class), sql, filter, now, staleBefore)
+        return FilterSql.bind(em.createNativeQuery(sql, Task.class), sql, filter, now, staleBefore)
                 .setParameter("offset", offset)
                 .setParameter("limit", limit)
                 .getResultList();
     }
 
     public long count(EntityManager em, TaskGroup group, TaskFilter filter, Instant now, Instant staleBefore) {
-        String sql = "select count(*) from taskq_task where " + where(group, filter);
-        return ((Number) bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).getSingleResult())
+        String sql = "select count(*) from taskq_task where " + FilterSql.where(group, filter);
+        return ((Number) FilterSql.bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).getSingleResult())
                 .longValue();
     }
 
@@ -132,17 +133,19 @@ final class AdminStore {
 
     /** Retries one batch of a group; the caller loops, each batch in a transaction of its own. */
     public int retryBatch(EntityManager em, TaskGroup group, TaskFilter filter, Instant now, Instant staleBefore) {
-        String sql = "with picked as (select id from taskq_task where " + where(group, filter) + " and " + RETRYABLE
+        String sql = "with picked as (select id from taskq_task where " + FilterSql.where(group, filter) + " and "
+                + RETRYABLE
                 + " limit " + BATCH + " for no key update skip locked) "
                 + "update taskq_task t set " + RETRY + " from picked where t.id = picked.id";
-        return bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).executeUpdate();
+        return FilterSql.bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).executeUpdate();
     }
 
     /** Deletes one batch of a group; the caller loops, each batch in a transaction of its own. */
     public int deleteBatch(EntityManager em, TaskGroup group, TaskFilter filter, Instant now, Instant staleBefore) {
-        String sql = "delete from taskq_task where id in (select id from taskq_task where " + where(group, filter)
+        String sql = "delete from taskq_task where id in (select id from taskq_task where "
+                + FilterSql.where(group, filter)
                 + " limit " + BATCH + " for update skip locked)";
-        return bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).executeUpdate();
+        return FilterSql.bind(em.createNativeQuery(sql), sql, filter, now, staleBefore).executeUpdate();
     }
 
     public void pause(EntityManager em, String queue, Instant now) {
@@ -209,6 +212,37 @@ final class AdminStore {
     }
 
     /**
+     * Every task name's group counts, as django-taskq's admin sums them up: one scan of the live rows and one
+     * count of the kept ones, grouped by name.
+     */
+    public Map<String, Map<TaskGroup, Long>> byName(EntityManager em, Instant now, Instant staleBefore) {
+        List<TaskGroup> live = List.of(TaskGroup.FUTURE, TaskGroup.PENDING, TaskGroup.ACTIVE, TaskGroup.DIRTY);
+        StringBuilder sql = new StringBuilder("select name");
+        live.forEach(group -> sql.append(", count(*) filter (where ").append(condition(group)).append(')'));
+        sql.append(" from taskq_task where state = 'PENDING' or state = 'RUNNING' group by name");
+        Map<String, Map<TaskGroup, Long>> names = new TreeMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> liveRows = em.createNativeQuery(sql.toString())
+                .setParameter("now", TaskStore.utc(now))
+                .setParameter("staleBefore", TaskStore.utc(staleBefore))
+                .getResultList();
+        for (Object[] row : liveRows) {
+            Map<TaskGroup, Long> groups = names.computeIfAbsent((String) row[0], name -> emptyGroups());
+            for (int i = 0; i < live.size(); i++) {
+                groups.put(live.get(i), ((Number) row[1 + i]).longValue());
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> keptRows = em.createNativeQuery("select name, state, count(*) from taskq_task "
+                + "where state in ('SUCCEEDED', 'FAILED', 'CANCELLED') group by name, state").getResultList();
+        for (Object[] row : keptRows) {
+            names.computeIfAbsent((String) row[0], name -> emptyGroups())
+                    .put(TaskGroup.valueOf((String) row[1]), ((Number) row[2]).longValue());
+        }
+        return names;
+    }
+
+    /**
      * @param counts    per queue, its tasks per group (a map this may add to)
      * @param oldestDue per queue that has a due task, the oldest one's ETA
      * @return the queues' stats ordered by name, a queue that is paused but empty listed too, so that it can be
@@ -255,32 +289,4 @@ final class AdminStore {
         }
         return (Instant) value;
     }
-
-    private static String where(TaskGroup group, TaskFilter filter) {
-        return "(" + condition(group) + ")"
-                + (filter.queue() == null ? "" : " and queue = :queue")
-                + (filter.name() == null ? "" : " and name = :name")
-                + (filter.errorContains() == null ? "" : " and strpos(lower(last_error), lower(:error)) > 0");
-    }
-
-    /** Binds the parameters {@code sql} names: which of the times it needs depends on the group. */
-    private static Query bind(Query query, String sql, TaskFilter filter, Instant now, Instant staleBefore) {
-        if (sql.contains(":now")) {
-            query.setParameter("now", TaskStore.utc(now));
-        }
-        if (sql.contains(":staleBefore")) {
-            query.setParameter("staleBefore", TaskStore.utc(staleBefore));
-        }
-        if (filter.queue() != null) {
-            query.setParameter("queue", filter.queue());
-        }
-        if (filter.name() != null) {
-            query.setParameter("name", filter.name());
-        }
-        if (filter.errorContains() != null) {
-            query.setParameter("error", filter.errorContains());
-        }
-        return query;
-    }
-
 }

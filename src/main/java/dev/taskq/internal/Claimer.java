@@ -1,5 +1,6 @@
 package dev.taskq.internal;
 
+import dev.taskq.Task;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
@@ -7,7 +8,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Claims due tasks for this node, one claim per transaction, and gives back the ones it will not run.
@@ -20,15 +23,18 @@ import java.util.Set;
 public final class Claimer {
 
     private final TaskStore store;
+    private final ClaimStore claims = new ClaimStore();
     private final Transactions transactions;
     private final RunningTasks running;
     private final WorkerSettings settings;
     private final Clock clock;
     private final PausedQueues pausedQueues;
+    private final HandlerLimits handlerLimits;
     private Instant lastClaim = Instant.EPOCH;
 
     Claimer(TaskStore store, Transactions transactions, RunningTasks running, WorkerSettings settings, Clock clock,
-            PausedQueues pausedQueues) {
+            PausedQueues pausedQueues, Map<String, Integer> handlerLimits) {
+        this.handlerLimits = new HandlerLimits(handlerLimits);
         this.store = store;
         this.transactions = transactions;
         this.running = running;
@@ -64,36 +70,43 @@ public final class Claimer {
 
     /**
      * As {@link #claim(int, Instant)}, from {@code queues} alone: a lane of the worker's loops. A queue with a limit
-     * of RUNNING tasks across the cluster is claimed on its own, at most the room its limit leaves (see
-     * {@link RunningLimit}), the limited ones in random order so that none starves the others; the other queues
-     * then share what is left of {@code limit}, by priority.
+     * of RUNNING tasks across the cluster is claimed on its own, at most the room its limit leaves, the limited ones
+     * in random order so that none starves the others; the other queues then share what is left of {@code limit},
+     * by priority. Tasks of a handler with a limit ({@link dev.taskq.MaxRunning}) are claimed up to its room (see
+     * {@link HandlerLimits}).
      */
     List<ClaimedTask> claim(List<String> queues, int limit, Instant claimAt) {
         List<ClaimedTask> claimed = transactions.requiresNew(em -> {
             Set<String> paused = pausedQueues.get(em);
             List<String> open = paused.isEmpty() ? queues
                     : queues.stream().filter(queue -> !paused.contains(queue)).toList();
-            List<String> limited = new ArrayList<>(open.stream().filter(settings.maxRunning()::containsKey).toList());
-            List<String> free = open.stream().filter(queue -> !settings.maxRunning().containsKey(queue)).toList();
-            Collections.shuffle(limited);
             Instant aliveSince = clock.instant().minus(settings.dirtyThreshold());
-            List<ClaimedTask> all = new ArrayList<>();
+            Map<String, Integer> queueRoom = new TreeMap<>(); // locked in name order, claimed in random order
+            open.stream().filter(settings.maxRunning()::containsKey).sorted().forEach(queue -> queueRoom.put(queue,
+                    RunningLimit.roomOfQueue(em, queue, settings.maxRunning().get(queue), aliveSince)));
+            List<String> limited = new ArrayList<>(queueRoom.keySet());
+            Collections.shuffle(limited);
+            List<String> free = open.stream().filter(queue -> !queueRoom.containsKey(queue)).toList();
+            HandlerLimits.Claim handlers = handlerLimits.begin(em, aliveSince);
+            List<Task> due = new ArrayList<>();
             for (String queue : limited) {
-                int room = Math.min(limit - all.size(),
-                        RunningLimit.room(em, queue, settings.maxRunning().get(queue), aliveSince));
+                int room = Math.min(limit - due.size(), queueRoom.get(queue));
                 if (room > 0) {
-                    all.addAll(store.claimDue(em, List.of(queue), claimAt, room, settings.nodeId(),
-                            pausedQueues::changed));
+                    due.addAll(handlers.lock(claims, List.of(queue), claimAt, room));
                 }
             }
-            if (all.size() < limit && !free.isEmpty()) {
-                all.addAll(store.claimDue(em, free, claimAt, limit - all.size(), settings.nodeId(),
-                        pausedQueues::changed));
+            if (due.size() < limit && !free.isEmpty()) {
+                due.addAll(handlers.lock(claims, free, claimAt, limit - due.size()));
             }
-            return all;
+            return claims.markClaimed(em, due, claimAt, settings.nodeId(), pausedQueues::changed);
         });
         claimed.forEach(running::add);
         return claimed;
+    }
+
+    /** @return whether tasks named {@code name} have a limit, so that one ending may make room for a claim */
+    boolean limitsHandler(String name) {
+        return handlerLimits.limits(name);
     }
 
     /** Gives back claimed tasks that never started: PENDING again, their attempt not counted. */
@@ -119,6 +132,6 @@ public final class Claimer {
      * @return how many tasks it gave back
      */
     int undo(EntityManager em, Instant claimAt) {
-        return store.releaseClaim(em, settings.nodeId(), claimAt);
+        return claims.releaseClaim(em, settings.nodeId(), claimAt);
     }
 }

@@ -168,7 +168,8 @@ final class CompletionBatch {
                 + "order by t.id for " + (keep ? "no key update" : "update") + " of t) ";
         var query = keep
                 ? TaskStore.onTasks(em, owned + "update taskq_task t set state = 'SUCCEEDED', finished_at = :now, "
-                        + "alive_at = :now from owned where t.id = owned.id returning t.id", Long.class)
+                        + "alive_at = :now, history = " + TaskStore.SUCCEEDED_HISTORY + " from owned "
+                        + "where t.id = owned.id returning t.id", Long.class)
                 : TaskStore.onTasks(em, owned + "delete from taskq_task t using owned where t.id = owned.id "
                         + "and (t.unique_until is null or t.unique_until <= :now) returning t.id", Long.class);
         @SuppressWarnings("unchecked")

@@ -194,6 +194,12 @@ final class DefaultTaskAdmin implements TaskAdmin {
     }
 
     @Override
+    public java.util.Map<String, java.util.Map<TaskGroup, Long>> countsByName() {
+        Instant now = clock.instant();
+        return transactions.requiresNew(em -> store.byName(em, now, now.minus(dirtyThreshold)));
+    }
+
+    @Override
     public List<PeriodicSchedule> schedules() {
         return schedules.list();
     }

@@ -34,9 +34,10 @@ public final class DirtyStore {
                             eta = case when dirty.retry then cast(:now as timestamptz) else t.eta end,
                             finished_at = case when dirty.retry then null else cast(:now as timestamptz) end,
                             worker = case when dirty.retry then null else t.worker end,
-                            last_error = :error
+                            last_error = :error, history = %s
                         from dirty where t.id = dirty.id
-                        returning t.id, t.name, t.queue, t.attempt, t.max_attempts, t.state""")
+                        returning t.id, t.name, t.queue, t.attempt, t.max_attempts, t.state"""
+                        .formatted(AttemptHistory.appended("'dirty'", "cast(:error as text)")))
                 .setParameter("staleBefore", TaskStore.utc(staleBefore))
                 .setParameter("now", TaskStore.utc(now))
                 .setParameter("error", error)

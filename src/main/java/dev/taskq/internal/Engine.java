@@ -63,7 +63,8 @@ public final class Engine {
         this.queue = new DefaultTaskQueue(handlers, codec, store, transactions, clock, enqueued, this::committed);
         this.link = new DatabaseLink(transactions);
         PausedQueues pausedQueues = new PausedQueues();
-        this.claimer = new Claimer(store, transactions, running, settings, clock, pausedQueues);
+        this.claimer = new Claimer(store, transactions, running, settings, clock, pausedQueues,
+                handlers.runningLimits());
         this.throughput = new Throughput(clock);
         listeners.add(throughput);
         this.stats = new ClusterStats(transactions, settings.dirtyThreshold(), clock, settings.nodeId());

@@ -1,6 +1,7 @@
 package dev.taskq.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
+import dev.taskq.MaxRunning;
 import dev.taskq.Retry;
 import dev.taskq.StrictArgs;
 import dev.taskq.TaskHandler;
@@ -75,6 +76,18 @@ public final class HandlerRegistry {
         return byName.values();
     }
 
+    /** @return the task names whose handler has a {@link MaxRunning} limit, with it */
+    public Map<String, Integer> runningLimits() {
+        Map<String, Integer> limits = new java.util.TreeMap<>();
+        for (HandlerBinding handler : all()) {
+            MaxRunning limit = handler.handlerClass().getAnnotation(MaxRunning.class);
+            if (limit != null) {
+                limits.merge(handler.name(), limit.value(), Math::min);
+            }
+        }
+        return limits;
+    }
+
     /** @return the names of all handlers, sorted */
     public String knownNames() {
         return byName.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(byName.keySet()));
@@ -111,6 +124,7 @@ public final class HandlerRegistry {
                 argsType = codec.argsTypeOf(handlerClass);
                 retry = RetryPolicy.of(handlerClass.getAnnotation(Retry.class));
                 timeout = timeoutOf(handlerClass);
+                maxRunningOf(handlerClass);
             } catch (IllegalArgumentException e) {
                 problems.add(handlerClass.getName() + ": " + e.getMessage());
                 return this;
@@ -152,6 +166,13 @@ public final class HandlerRegistry {
         private static String nameOf(Class<?> handlerClass) {
             TaskName taskName = handlerClass.getAnnotation(TaskName.class);
             return taskName == null ? handlerClass.getName() : taskName.value();
+        }
+
+        private static void maxRunningOf(Class<?> handlerClass) {
+            MaxRunning limit = handlerClass.getAnnotation(MaxRunning.class);
+            if (limit != null && (limit.value() < 1 || limit.value() > 100_000)) {
+                throw new IllegalArgumentException("@MaxRunning must be 1 to 100000, but was " + limit.value());
+            }
         }
 
         private static Duration timeoutOf(Class<?> handlerClass) {

@@ -278,7 +278,9 @@ public final class TaskRunner {
      */
     private Outcome putBack(ClaimedTask task, Instant eta, Outcome outcome, String why) {
         LOG.log(Level.DEBUG, () -> "Task " + TaskRef.of(task) + " is pending again, its attempt not counted: " + why);
-        return recorded(task, outcome, "the put-back (" + why + ")", em -> store.snooze(em, task, eta));
+        Instant now = clock.instant();
+        return recorded(task, outcome, "the put-back (" + why + ")", outcome == Outcome.SNOOZED
+                ? em -> store.snooze(em, task, eta, now) : em -> store.release(em, task));
     }
 
     private Outcome failForGood(ClaimedTask task, String reason) {

@@ -3,25 +3,20 @@ package dev.taskq.internal;
 import dev.taskq.Task;
 import dev.taskq.TaskState;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
-import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.hibernate.jpa.HibernateHints;
 import org.hibernate.query.NativeQuery;
 
 /**
- * The one home of every statement TaskQ runs against {@code taskq_task}. Each method works in the transaction
- * of the entity manager it is given. Updates of a RUNNING row always match its attempt number, so a worker
+ * The statements of a task's life after its claim ({@link ClaimStore}) against {@code taskq_task}: its end
+ * (success, failure, cancellation, expiry, a put-back), the heartbeat and the pruner; keyed enqueues are
+ * {@link UniqueInsert}'s, the admin's {@link AdminStore}'s. Each method works in the transaction of the entity
+ * manager it is given. Updates of a RUNNING row always match its attempt number, so a worker
  * that lost its task (rescued after its heartbeat stopped) can never overwrite the attempt that replaced it.
  *
  * <p>States in predicates are written as literals, never bound: once PostgreSQL switches a prepared statement to
@@ -30,8 +25,8 @@ import org.hibernate.query.NativeQuery;
  */
 final class TaskStore {
 
-    /** JPA's lock timeout value that Hibernate renders as {@code SKIP LOCKED}. */
-    static final int SKIP_LOCKED = -2;
+    /** The history of a task kept as SUCCEEDED, with its last attempt. */
+    static final String SUCCEEDED_HISTORY = AttemptHistory.appended("'succeeded'", "null");
 
     /**
      * Adds a task. The id comes from the sequence at once, and the insert is sent with the transaction's next
@@ -45,67 +40,6 @@ final class TaskStore {
     }
 
     /**
-     * Claims up to {@code limit} due tasks of {@code queues} for attempt {@code attempt + 1} on {@code node}.
-     * The select locks with {@code FOR NO KEY UPDATE SKIP LOCKED}: rows another claimer holds are skipped, not
-     * waited for. Ordered as the partial index {@code taskq_task_claim} is, so the scan stops after
-     * {@code limit} rows. Follow-on locking is disabled: should the query ever need it, Hibernate must fail
-     * rather than return rows it did not lock. The rows become RUNNING in one bulk update, except those of a queue
-     * paused meanwhile, which stay PENDING and make this call {@code metPausedQueue}.
-     */
-    public List<ClaimedTask> claimDue(EntityManager em, Collection<String> queues, Instant now, int limit,
-            String node, Runnable metPausedQueue) {
-        TypedQuery<Task> select = em.createQuery("""
-                        select t from Task t
-                        where t.state = dev.taskq.TaskState.PENDING and %s and t.eta <= :now
-                        order by t.priority desc, t.eta, t.id""".formatted(queueCondition(queues.size())), Task.class);
-        int index = 0;
-        for (String queue : queues) {
-            select.setParameter("q" + index++, queue);
-        }
-        List<Task> due = select
-                .setParameter("now", now)
-                .setMaxResults(limit)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setHint("jakarta.persistence.lock.timeout", SKIP_LOCKED)
-                .setHint(HibernateHints.HINT_FOLLOW_ON_LOCKING, false)
-                .setHint(HibernateHints.HINT_READ_ONLY, true) // no snapshots to keep and compare at the flush
-                .getResultList();
-        if (due.isEmpty()) {
-            return List.of();
-        }
-        // Native, with the ids as one array: an HQL "in :ids" is translated again for every count of ids. Rows of a
-        // queue paused since the caller looked stay PENDING (their locks end with the transaction).
-        @SuppressWarnings("unchecked")
-        Set<Long> marked = new HashSet<>(onTasks(em, """
-                        update taskq_task set state = 'RUNNING', attempt = attempt + 1, started_at = :now,
-                                              alive_at = :now, worker = :node
-                        where id = any(cast(:ids as bigint[]))
-                          and queue not in (select p.queue from taskq_queue_pause p)
-                        returning id""", Long.class)
-                .setParameter("now", utc(now))
-                .setParameter("node", node)
-                .setParameter("ids", arrayLiteral(due.stream().map(Task::getId).toList()))
-                .getResultList());
-        if (marked.size() < due.size()) {
-            metPausedQueue.run();
-        }
-        return due.stream()
-                .filter(t -> marked.contains(t.getId()))
-                .map(t -> new ClaimedTask(t.getId(), t.getQueue(), t.getName(), t.getArgs(), t.getAttempt() + 1,
-                        t.getMaxAttempts(), t.getEta(), now, t.getCreatedAt(), t.getExpiresAt()))
-                .toList();
-    }
-
-    /**
-     * One named parameter per queue, never a list parameter: Hibernate translates a query with a list parameter to
-     * SQL again at every execution, but keeps the SQL of this one per number of queues.
-     */
-    private static String queueCondition(int queues) {
-        return queues == 1 ? "t.queue = :q0" : IntStream.range(0, queues).mapToObj(i -> ":q" + i)
-                .collect(Collectors.joining(", ", "t.queue in (", ")"));
-    }
-
-    /**
      * Completes an attempt: deletes the row, or keeps it as SUCCEEDED with the handler's result. Runs in the
      * handler's transaction, so the handler's writes and the completion commit together.
      *
@@ -116,8 +50,9 @@ final class TaskStore {
         if (keep && result != null) {
             return onTasks(em, """
                             update taskq_task set state = 'SUCCEEDED', finished_at = cast(:now as timestamptz),
-                                alive_at = cast(:now as timestamptz), result = cast(:result as jsonb)
-                            where id = :id and attempt = :attempt and state = 'RUNNING'""")
+                                alive_at = cast(:now as timestamptz), result = cast(:result as jsonb), history = %s
+                            where id = :id and attempt = :attempt and state = 'RUNNING'"""
+                            .formatted(SUCCEEDED_HISTORY))
                     .setParameter("now", now)
                     .setParameter("result", result)
                     .setParameter("id", task.id())
@@ -134,8 +69,8 @@ final class TaskStore {
                         .setParameter("attempt", task.attempt())
                         .executeUpdate() == 1
                 || onTasks(em, """
-                        update taskq_task set state = 'SUCCEEDED', finished_at = :now, alive_at = :now
-                        where id = :id and attempt = :attempt and state = 'RUNNING'""")
+                        update taskq_task set state = 'SUCCEEDED', finished_at = :now, alive_at = :now, history = %s
+                        where id = :id and attempt = :attempt and state = 'RUNNING'""".formatted(SUCCEEDED_HISTORY))
                         .setParameter("now", utc(now))
                         .setParameter("id", task.id())
                         .setParameter("attempt", task.attempt())
@@ -183,13 +118,19 @@ final class TaskStore {
 
     private static boolean endAttempt(EntityManager em, ClaimedTask task, TaskState state, String error,
             Instant retryAt, Instant now) {
-        return em.createQuery("""
-                        update Task t set t.state = :state, t.eta = coalesce(:retryAt, t.eta), t.finishedAt = :finishedAt,
-                                          t.lastError = :error
-                        where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
-                .setParameter("state", state)
-                .setParameter("retryAt", retryAt)
-                .setParameter("finishedAt", state == TaskState.PENDING ? null : now)
+        boolean retry = state == TaskState.PENDING;
+        String outcome = retry ? "retrying" : state.name().toLowerCase(java.util.Locale.ROOT);
+        return onTasks(em, """
+                        update taskq_task set state = :state,
+                            eta = case when :retry then cast(:retryAt as timestamptz) else eta end,
+                            finished_at = case when :retry then null else cast(:now as timestamptz) end,
+                            last_error = :error, history = %s
+                        where id = :id and attempt = :attempt and state = 'RUNNING'"""
+                        .formatted(AttemptHistory.appended("'" + outcome + "'", "cast(:error as text)")))
+                .setParameter("state", state.name())
+                .setParameter("retry", retry)
+                .setParameter("retryAt", utc(retry ? retryAt : now))
+                .setParameter("now", utc(now))
                 .setParameter("error", error)
                 .setParameter("id", task.id())
                 .setParameter("attempt", task.attempt())
@@ -201,39 +142,31 @@ final class TaskStore {
      * that did not run is not counted.
      */
     public boolean release(EntityManager em, ClaimedTask task) {
-        return snooze(em, task, null);
+        return putBack(em, task, null, null);
     }
 
     /**
      * Ends an attempt that its handler snoozed: PENDING again, due at {@code eta} (unchanged if null), and the
      * attempt is not counted.
      */
-    public boolean snooze(EntityManager em, ClaimedTask task, Instant eta) {
-        return em.createQuery("""
-                        update Task t set t.state = :pending, t.attempt = t.attempt - 1, t.startedAt = null,
-                                          t.aliveAt = null, t.worker = null, t.eta = coalesce(:eta, t.eta)
-                        where t.id = :id and t.attempt = :attempt and t.state = dev.taskq.TaskState.RUNNING""")
-                .setParameter("pending", TaskState.PENDING)
-                .setParameter("eta", eta)
-                .setParameter("id", task.id())
-                .setParameter("attempt", task.attempt())
-                .executeUpdate() == 1;
+    public boolean snooze(EntityManager em, ClaimedTask task, Instant eta, Instant now) {
+        return putBack(em, task, eta, now);
     }
 
-    /**
-     * Gives back the tasks of one claim of {@code node}, named by its instant (see {@link Claimer}): PENDING again,
-     * and the attempt that never started is not counted.
-     *
-     * @return how many tasks it gave back
-     */
-    public int releaseClaim(EntityManager em, String node, Instant claimedAt) {
-        return onTasks(em, """
-                        update taskq_task set state = 'PENDING', attempt = attempt - 1, started_at = null,
-                                              alive_at = null, worker = null
-                        where state = 'RUNNING' and worker = :node and started_at = cast(:claimedAt as timestamptz)""")
-                .setParameter("node", node)
-                .setParameter("claimedAt", utc(claimedAt))
-                .executeUpdate();
+    /** @param ranUntil when the handler that ran ended, for the task's history; null if it did not run */
+    private static boolean putBack(EntityManager em, ClaimedTask task, Instant eta, Instant ranUntil) {
+        boolean ran = ranUntil != null;
+        var update = onTasks(em, """
+                        update taskq_task set %s state = 'PENDING', attempt = attempt - 1, started_at = null,
+                                              alive_at = null, worker = null,
+                                              eta = case when :delayed then cast(:eta as timestamptz) else eta end
+                        where id = :id and attempt = :attempt and state = 'RUNNING'"""
+                        .formatted(ran ? "history = " + AttemptHistory.appended("'snoozed'", "null") + "," : ""))
+                .setParameter("delayed", eta != null)
+                .setParameter("eta", utc(eta != null ? eta : task.eta()))
+                .setParameter("id", task.id())
+                .setParameter("attempt", task.attempt());
+        return (ran ? update.setParameter("now", utc(ranUntil)) : update).executeUpdate() == 1;
     }
 
     /**

@@ -35,6 +35,7 @@ public final class Worker {
     private final Maintenance maintenance;
     private final java.util.concurrent.ThreadFactory listenerThreads;
     private final TaskRunner runner;
+    private final Claimer claimer;
     private final Heartbeat heartbeat;
     private final ExecutorService loopExecutor;
     private final ScheduledExecutorService scheduler;
@@ -49,6 +50,7 @@ public final class Worker {
             Maintenance maintenance, ExecutorService loopExecutor, ScheduledExecutorService scheduler,
             CommitListener listener, java.util.concurrent.ThreadFactory listenerThreads) {
         this.listener = listener;
+        this.claimer = claimer;
         this.listenerThreads = listenerThreads;
         this.maintenance = maintenance;
         this.settings = settings;
@@ -205,8 +207,8 @@ public final class Worker {
                 long began = System.nanoTime();
                 runner.run(task);
                 dispatcher.ran(System.nanoTime() - began);
-                if (settings.maxRunning().containsKey(task.queue())) {
-                    lanes.forEach(Dispatcher::wake); // room under the queue's limit: a claim may take it now
+                if (settings.maxRunning().containsKey(task.queue()) || claimer.limitsHandler(task.name())) {
+                    lanes.forEach(Dispatcher::wake); // room under the limit: a claim may take it now
                 }
             }
         } catch (InterruptedException e) {

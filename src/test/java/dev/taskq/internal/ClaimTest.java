@@ -67,7 +67,8 @@ class ClaimTest {
 
         // Claimer A takes 10 rows and keeps its transaction, and so its row locks, open.
         CompletableFuture<List<ClaimedTask>> first = CompletableFuture.supplyAsync(() -> h.tx.requiresNew(em -> {
-            List<ClaimedTask> claimed = store.claimDue(em, List.of(h.queue), h.clock.instant(), 10, "A", () -> { });
+            List<ClaimedTask> claimed = new ClaimStore().claimDue(em, List.of(h.queue), h.clock.instant(), 10, "A",
+                    () -> { });
             holding.countDown();
             await(release);
             return claimed;

@@ -80,7 +80,7 @@ class PartialIndexPlanTest {
 
     @Test
     void theClaimUsesTheClaimIndex() throws SQLException {
-        String sql = sent(em -> store.claimDue(em, List.of(queue), now, 10, "node", () -> { }), " for ");
+        String sql = sent(em -> new ClaimStore().claimDue(em, List.of(queue), now, 10, "node", () -> { }), " for ");
         assertUses("taskq_task_claim", sql, "'" + queue + "'", "now()", "10");
     }
 
@@ -112,9 +112,11 @@ class PartialIndexPlanTest {
     void theStatsCountTheKeptTasksFromTheirIndexAlone() throws SQLException {
         String sql = sent(em -> admin.queues(em, now, now, Set.of()), "group by queue, state");
         String plan = genericPlan(sql);
-        assertTrue(plan.contains("Index Only Scan using taskq_task_kept ")
-                && plan.contains("Index Only Scan using taskq_task_cancelled "),
-                "expected index-only scans of taskq_task_kept and taskq_task_cancelled for\n  " + sql
+        // The cancelled rows' count is index-only too once vacuum has marked their pages all-visible, which this
+        // database's disabled autovacuum leaves to chance; that it reads only their index is what matters here.
+        assertTrue(plan.contains("Index Only Scan using taskq_task_kept ") && plan.contains(" taskq_task_cancelled ")
+                && !plan.contains("Seq Scan"),
+                "expected an index-only scan of taskq_task_kept and a scan of taskq_task_cancelled for\n  " + sql
                         + "\nbut the plan was\n" + plan);
     }
 
@@ -123,7 +125,7 @@ class PartialIndexPlanTest {
         assertUses("taskq_task_running", sent(em -> dirty.countDirty(em, now), "count("), "now()");
         assertUses("taskq_task_running", sent(em -> dirty.findDirty(em, now, 100), "alive_at"), "now()", "100");
         assertUses("taskq_task_running", sent(em -> dirty.requeueDirty(em, now.minusSeconds(86_400), now), "with "),
-                "now() - interval '1 day'", "now()", "now()", "'lost'");
+                "now() - interval '1 day'", "now()", "now()", "'lost'", "now()", "'lost'");
         assertUses("taskq_task_running", sent(em -> admin.runningByNode(em), "group by"));
     }
 

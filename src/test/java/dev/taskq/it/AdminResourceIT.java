@@ -197,6 +197,24 @@ class AdminResourceIT {
         assertEquals("CANCELLED", task.get("state").asText());
         assertEquals("ops", task.get("cancelledBy").asText(), "the signed-in user");
         assertFalse(task.get("cancelledAt").isNull());
+        String cancelledHere = "api/taskq/tasks?group=cancelled&queue=" + idleQueue;
+        assertEquals(1, json.readTree(send("GET", cancelledHere + "&args=NEVER", ADMIN, false).body())
+                .get("total").asLong(), "text in the arguments, whatever its case");
+        assertEquals(0, json.readTree(send("GET", cancelledHere + "&args=always", ADMIN, false).body())
+                .get("total").asLong());
+        assertEquals(1, json.readTree(send("GET", cancelledHere + "&from=2020-01-01T00:00:00Z", ADMIN, false)
+                .body()).get("total").asLong());
+        assertEquals(0, json.readTree(send("GET", cancelledHere + "&to=2020-01-01T00:00:00Z", ADMIN, false)
+                .body()).get("total").asLong());
+        HttpResponse<String> badDate = send("GET", cancelledHere + "&from=yesterday", ADMIN, false);
+        assertEquals(400, badDate.statusCode());
+        assertTrue(badDate.body().contains("needs an ISO-8601 instant such as 2026-12-07T15:00:00Z"), badDate.body());
+        boolean named = false;
+        for (JsonNode name : json.readTree(send("GET", "api/taskq/names", ADMIN, false).body())) {
+            named |= name.get("name").asText().equals("record") && name.get("groups").get("CANCELLED").asLong() >= 1;
+        }
+        assertTrue(named, "the counts by task name list the cancelled record task");
+
         HttpResponse<String> again = send("POST", "api/taskq/tasks/" + id + "/cancel", ADMIN, true);
         assertEquals(409, again.statusCode());
         assertTrue(again.body().contains("has finished or does not exist"), again.body());

@@ -34,6 +34,7 @@ public final class QueueHarness implements AutoCloseable {
     private Worker worker;
     private ExecutorService loops;
     private ScheduledExecutorService scheduler;
+    private final List<Runnable> otherNodes = new java.util.ArrayList<>();
 
     /** Builds the engine with default settings on this harness's queue. */
     public Engine start(TaskHandler<?>... handlers) {
@@ -60,6 +61,24 @@ public final class QueueHarness implements AutoCloseable {
 
     public TaskOptions options() {
         return TaskOptions.defaults().withQueue(queue);
+    }
+
+    /**
+     * Starts another node of the cluster in this JVM: an engine of its own on the same database, its worker on pools
+     * of its own, stopped by {@link #close()}.
+     */
+    public Worker startNode(WorkerSettings nodeSettings, TaskHandler<?>... handlers) {
+        Engine node = Engine.create(tx, nodeSettings, java.time.Clock.systemUTC(), handlers);
+        ExecutorService nodeLoops = Executors.newFixedThreadPool(nodeSettings.allLoops());
+        ScheduledExecutorService nodeScheduler = Executors.newSingleThreadScheduledExecutor();
+        Worker nodeWorker = node.worker(nodeLoops, nodeScheduler);
+        otherNodes.add(() -> {
+            nodeWorker.stop();
+            nodeLoops.shutdownNow();
+            nodeScheduler.shutdownNow();
+        });
+        nodeWorker.start();
+        return nodeWorker;
     }
 
     /** Starts a worker on thread pools of its own. */
@@ -124,6 +143,7 @@ public final class QueueHarness implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        otherNodes.forEach(Runnable::run);
         if (worker != null) {
             worker.stop();
             loops.shutdownNow();

@@ -44,6 +44,11 @@ public class CdiTaskAdmin implements TaskAdmin {
     }
 
     @Override
+    public java.util.Map<String, java.util.Map<TaskGroup, Long>> countsByName() {
+        return admin().countsByName();
+    }
+
+    @Override
     public boolean cancel(long id, String by) {
         return admin().cancel(id, by);
     }

@@ -15,7 +15,7 @@
 
   const view = {
     group: GROUPS.includes(location.hash.slice(1).toUpperCase()) ? location.hash.slice(1).toUpperCase() : "FAILED",
-    filter: { queue: "", name: "", error: "" },
+    filter: { queue: "", name: "", error: "", args: "", from: "", to: "" },
     offset: 0,
     detail: null, // { id, group } of the task shown in the drawer
     refreshing: false,
@@ -131,9 +131,7 @@
     if (!instant) {
       return "";
     }
-    const date = new Date(instant);
-    const sameDay = date.toDateString() === new Date().toDateString();
-    return sameDay ? date.toLocaleTimeString() : date.toLocaleString();
+    return new Date(instant).toLocaleString();
   }
 
   function relative(instant) {
@@ -279,7 +277,8 @@
   // ---- the tasks of a group ----
 
   function renderTasks(page) {
-    if (unchanged("tasks", [view.group, view.offset, page])) {
+    // Redrawn at least once a minute, so that "3 min ago" stays true.
+    if (unchanged("tasks", [view.group, view.offset, page, Math.floor(Date.now() / 60000)])) {
       return;
     }
     const [field, label] = GROUP_TIME[view.group];
@@ -295,7 +294,7 @@
     el("td", null, task.queue),
     el("td", { class: "mono args" }, compact(task.args, 60)),
     el("td", { class: "num" }, `${task.attempt} / ${task.maxAttempts}`),
-    el("td", { title: relative(task[field]) }, when(task[field])),
+    el("td", null, when(task[field]), task[field] ? el("span", { class: "ago" }, ` · ${relative(task[field])}`) : null),
     el("td", { class: view.group === "SUCCEEDED" ? "error-cell earlier" : "error-cell" },
       compact((task.lastError || "").split("\n")[0], 90))));
     if (rows.length === 0) {
@@ -363,6 +362,7 @@
     $("detail-result").hidden = $("detail-result-title").hidden = task.result == null;
     $("detail-error").textContent = task.lastError || "";
     $("detail-error").hidden = $("detail-error-title").hidden = !task.lastError;
+    renderHistory(task.history == null ? [] : JSON.parse(task.history));
 
     const actions = [];
     if (["FAILED", "CANCELLED"].includes(task.state) || (task.state === "RUNNING" && group === "DIRTY")) {
@@ -384,6 +384,50 @@
     }
     $("detail-actions").replaceChildren(...actions);
     $("detail").hidden = false;
+  }
+
+  /** Opens the task with this id, whatever its group, or says there is none. */
+  async function find(id) {
+    if (!/^\d+$/.test(id)) {
+      notice(`A task id is a number, not "${id}"`, "error");
+      return;
+    }
+    try {
+      const task = await api("GET", `tasks/${id}`);
+      const group = task.state === "PENDING" ? (new Date(task.eta) > new Date() ? "FUTURE" : "PENDING")
+        : task.state === "RUNNING" ? "ACTIVE" : task.state;
+      open(task.id, group);
+    } catch (e) {
+      notice(e.message, "error");
+    }
+  }
+
+  /** Per task name, the count of each group: fetched only while the panel is open, as it counts the whole table. */
+  async function renderNames() {
+    const names = await api("GET", "names");
+    if (unchanged("names", names)) {
+      return;
+    }
+    const rows = names.map((entry) => el("tr", { "data-name": entry.name }, el("td", null, entry.name),
+      ...GROUPS.map((group) => el("td", { class: `num ${(entry.groups[group] || 0) > 0 ? group.toLowerCase() : "zero"}` },
+        (entry.groups[group] || 0).toLocaleString()))));
+    if (rows.length === 0) {
+      rows.push(el("tr", null, el("td", { colspan: 8, class: "muted" }, "No tasks yet.")));
+    }
+    $("names").tBodies[0].replaceChildren(...rows);
+  }
+
+  /** The task's story: one row per attempt it kept, oldest first, as text only. */
+  function renderHistory(attempts) {
+    $("detail-history").tBodies[0].replaceChildren(...attempts.map((attempt) => el("tr", null,
+      el("td", { class: "num" }, String(attempt.attempt)),
+      el("td", { title: relative(attempt.startedAt) }, when(attempt.startedAt)),
+      el("td", { class: "num" }, attempt.startedAt && attempt.endedAt
+        ? span(new Date(attempt.endedAt) - new Date(attempt.startedAt)) : ""),
+      el("td", null, attempt.node || ""),
+      el("td", { class: `outcome ${attempt.outcome}` }, attempt.outcome),
+      el("td", { class: "error-cell", title: attempt.error || "" }, (attempt.error || "").split("\n")[0]))));
+    $("detail-history").hidden = $("detail-history-title").hidden = attempts.length === 0;
   }
 
   /** Performs a change, says how it went (success is the text, or makes it from the answer), shows the queue. */
@@ -411,12 +455,17 @@
   /** The filter as the form shows it, applied or only typed. */
   function formFilter() {
     const form = new FormData($("filter"));
-    return { queue: form.get("queue").trim(), name: form.get("name").trim(), error: form.get("error").trim() };
+    // datetime-local is the browser's local time; the resource takes instants.
+    const instant = (value) => value ? new Date(value).toISOString() : "";
+    return { queue: form.get("queue").trim(), name: form.get("name").trim(), error: form.get("error").trim(),
+      args: form.get("args").trim(), from: instant(form.get("from")), to: instant(form.get("to")) };
   }
 
   function describe(filter) {
     const parts = [filter.queue && `in queue ${filter.queue}`, filter.name && `named ${filter.name}`,
-      filter.error && `whose error contains "${filter.error}"`].filter(Boolean);
+      filter.error && `whose error contains "${filter.error}"`,
+      filter.args && `whose arguments contain "${filter.args}"`,
+      filter.from && `from ${when(filter.from)}`, filter.to && `before ${when(filter.to)}`].filter(Boolean);
     return parts.length === 0 ? "(no filter: the whole group)" : parts.join(" ");
   }
 
@@ -466,6 +515,9 @@
       renderSchedules(schedules);
       renderChart(stats);
       renderTasks(page);
+      if ($("names-panel").open) {
+        await renderNames();
+      }
       if (view.detail) {
         await showDetail();
       }
@@ -504,6 +556,11 @@
       view.offset = 0;
       refresh();
     });
+    $("find").addEventListener("submit", (event) => {
+      event.preventDefault();
+      find(new FormData($("find")).get("id").trim());
+    });
+    $("names-panel").addEventListener("toggle", () => $("names-panel").open && renderNames());
     $("retry-all").addEventListener("click", () => bulk(BULK.retry));
     $("delete-all").addEventListener("click", () => bulk(BULK.delete));
     setInterval(() => $("auto-refresh").checked && !document.hidden && refresh(), REFRESH_MS);

@@ -102,21 +102,29 @@ class AdminPageIT {
                 String.valueOf(order))));
 
         signIn("#failed");
+        filter("args", String.valueOf(order)); // the order's id, in the task's arguments
         filter("error", "order " + order + " wants");
         String row = textOf(row(task));
         assertTrue(row.contains("Only 1 of " + item + " in stock"), row);
+        assertTrue(row.contains(" ago"), "its time, and how long ago: " + row);
         screenshot("failed-tasks");
 
         click(row(task));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
         assertTrue(textOf(By.id("detail-args")).contains("\"orderId\": " + order), textOf(By.id("detail-args")));
         assertTrue(textOf(By.id("detail-error")).contains("IllegalStateException"), textOf(By.id("detail-error")));
+        int attempts = Integer.parseInt(text("select max_attempts from taskq_task where id = ?", task));
+        wait.until(browser -> browser.findElements(By.cssSelector("#detail-history tbody tr")).size() == attempts);
+        assertTrue(textOf(By.cssSelector("#detail-history tbody tr:last-child")).contains("failed"));
         screenshot("failed-task");
 
         shop.restock(item, 5);
         click(By.cssSelector("#detail button[data-action=retry]"));
         wait.until(ExpectedConditions.textToBe(By.id("notice"), "Task " + task + " is pending again"));
         wait.until(browser -> fieldOf("State").equals("SUCCEEDED")); // the page refreshes itself every 5 s
+        wait.until(browser -> browser.findElements(By.cssSelector("#detail-history tbody tr")).size() == attempts + 1);
+        assertTrue(textOf(By.cssSelector("#detail-history tbody tr:last-child")).contains("succeeded"),
+                "the retried task's whole story ends in its success");
         assertEquals("SUCCEEDED", text("select state from taskq_task where id = ?", task));
         assertEquals("2", text("select quantity from shop_stock where item = ?", item));
         assertTrue(textOf(By.id("detail-result")).contains("\"left\": 2"), textOf(By.id("detail-result")));
@@ -213,8 +221,10 @@ class AdminPageIT {
                 + "'{}'::jsonb, 'PENDING', 0, now() + interval '1 day', 0, 1, now()) returning id", queue));
         try {
             signIn("#future");
-            filter("queue", queue);
-            click(row(task));
+            WebElement find = browser.findElement(By.cssSelector("#find input[name=id]"));
+            find.sendKeys(String.valueOf(task));
+            find.submit(); // opens the task by its id, from any group
+            wait.until(browser -> fieldOf("State").equals("PENDING"));
             click(By.cssSelector("#detail button[data-action=cancel]"));
             assertEquals("Cancel task " + task + "?", acceptConfirm());
             wait.until(ExpectedConditions.textToBe(By.id("notice"), "Task " + task + " cancelled"));
@@ -230,6 +240,11 @@ class AdminPageIT {
             wait.until(ExpectedConditions.visibilityOfElementLocated(
                     By.cssSelector("#detail button[data-action=retry]")));
             screenshot("cancelled-task");
+
+            browser.findElement(By.cssSelector("#names-panel summary")).click(); // the counts by task name
+            wait.until(browser -> !browser.findElements(By.cssSelector("#names tr[data-name=reserve-stock]")).isEmpty());
+            assertTrue(Long.parseLong(textOf(By.cssSelector("#names tr[data-name=reserve-stock] td:nth-child(8)"))
+                    .replace(",", "")) >= 1, "reserve-stock has a cancelled task");
         } finally {
             update("delete from taskq_task where queue = ?", queue);
         }
