@@ -78,7 +78,7 @@ class EndAttemptTest {
         long id = start();
         Task row = h.row(id);
 
-        assertEquals(Outcome.SUCCEEDED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.SUCCEEDED, h.runOne());
 
         assertEquals(id + " end-attempt " + h.queue + " 1/3 " + row.getCreatedAt() + " " + row.getEta(), handler.seen);
         IllegalStateException outside = assertThrows(IllegalStateException.class, () -> Engine.taskContext().id());
@@ -91,7 +91,7 @@ class EndAttemptTest {
         handler.end = context -> EndAttempt.snooze(Duration.ofMinutes(10));
 
         for (int snooze = 0; snooze < 5; snooze++) { // more snoozes than attempts: none is counted
-            assertEquals(Outcome.SNOOZED, h.engine().runner().run(claimOne()));
+            assertEquals(Outcome.SNOOZED, h.runOne());
             Task row = h.row(id);
             assertEquals(TaskState.PENDING, row.getState());
             assertEquals(0, row.getAttempt());
@@ -100,7 +100,7 @@ class EndAttemptTest {
             h.clock.advance(Duration.ofMinutes(10));
         }
         handler.end = context -> null;
-        assertEquals(Outcome.SUCCEEDED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.SUCCEEDED, h.runOne());
 
         assertEquals(List.of("r attempt 1"), h.ledger(), "only the attempt that ran to its end committed its write");
     }
@@ -110,15 +110,15 @@ class EndAttemptTest {
         long id = start();
         handler.end = context -> EndAttempt.retryAfter(Duration.ofHours(2));
 
-        assertEquals(Outcome.RETRYING, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.RETRYING, h.runOne());
         Task row = h.row(id);
         assertEquals(1, row.getAttempt());
         assertEquals(h.clock.instant().plus(Duration.ofHours(2)), row.getEta(), "the handler's delay, not @Retry's");
 
         h.clock.advance(Duration.ofHours(2));
-        assertEquals(Outcome.RETRYING, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.RETRYING, h.runOne());
         h.clock.advance(Duration.ofHours(2));
-        assertEquals(Outcome.FAILED, h.engine().runner().run(claimOne()), "the third attempt was the last");
+        assertEquals(Outcome.FAILED, h.runOne(), "the third attempt was the last");
         assertEquals(TaskState.FAILED, h.row(id).getState());
     }
 
@@ -127,7 +127,7 @@ class EndAttemptTest {
         long id = start();
         handler.end = context -> EndAttempt.failNow("the customer closed the account");
 
-        assertEquals(Outcome.FAILED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.FAILED, h.runOne());
 
         Task row = h.row(id);
         assertEquals(TaskState.FAILED, row.getState());
@@ -158,9 +158,4 @@ class EndAttemptTest {
         assertThrows(IllegalArgumentException.class, () -> EndAttempt.retryAfter(Duration.ofDays(366)));
     }
 
-    private ClaimedTask claimOne() {
-        List<ClaimedTask> claimed = h.engine().claimer().runOnce();
-        assertEquals(1, claimed.size(), "one task due");
-        return claimed.get(0);
-    }
 }

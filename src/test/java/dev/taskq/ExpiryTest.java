@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.taskq.internal.ClaimedTask;
 import dev.taskq.internal.TaskRunner.Outcome;
 import dev.taskq.support.QueueHarness;
 import dev.taskq.support.Ref;
@@ -48,18 +47,12 @@ class ExpiryTest {
         h.close();
     }
 
-    private Outcome runOne() {
-        List<ClaimedTask> claimed = h.engine().claimer().runOnce();
-        assertEquals(1, claimed.size(), "one task due");
-        return h.engine().runner().run(claimed.get(0));
-    }
-
     @Test
     void aTaskTakenAfterItsDeadlineIsCancelledAsExpiredAndNeverRuns() {
         long id = h.tasks().enqueue(Expiring.class, new Ref("late"), h.options().withExpiry(Duration.ofMinutes(10)));
         h.clock.advance(Duration.ofMinutes(10).plusMillis(1));
 
-        assertEquals(Outcome.EXPIRED, runOne());
+        assertEquals(Outcome.EXPIRED, h.runOne());
 
         Task row = h.row(id);
         assertEquals(TaskState.CANCELLED, row.getState());
@@ -75,17 +68,17 @@ class ExpiryTest {
         h.tasks().enqueue(Expiring.class, new Ref("on time"), h.options().withExpiry(Duration.ofMinutes(10)));
         h.clock.advance(Duration.ofMinutes(10));
 
-        assertEquals(Outcome.SUCCEEDED, runOne());
+        assertEquals(Outcome.SUCCEEDED, h.runOne());
         assertEquals(List.of("on time"), h.ledger());
     }
 
     @Test
     void aRetryDueAfterTheDeadlineDoesNotRunEither() {
         long id = h.tasks().enqueue(Expiring.class, new Ref("fail once"), h.options().withExpiry(Duration.ofSeconds(30)));
-        assertEquals(Outcome.RETRYING, runOne());
+        assertEquals(Outcome.RETRYING, h.runOne());
         h.clock.advance(Duration.ofMinutes(2)); // past the back-off, and past the deadline
 
-        assertEquals(Outcome.EXPIRED, runOne());
+        assertEquals(Outcome.EXPIRED, h.runOne());
         assertEquals(1, h.row(id).getAttempt(), "the attempt that ran counts, the expired one does not");
         assertEquals(TaskState.CANCELLED, h.row(id).getState());
     }

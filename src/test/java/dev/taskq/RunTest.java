@@ -76,19 +76,13 @@ class RunTest {
         }
     }
 
-    private ClaimedTask claimOne() {
-        List<ClaimedTask> claimed = h.engine().claimer().runOnce();
-        assertEquals(1, claimed.size(), "one task due");
-        return claimed.get(0);
-    }
-
     @Test
     void successDeletesTheTaskInTheTransactionOfTheHandlersWrites() {
         FlakyHandler handler = new FlakyHandler(h);
         h.start(handler);
         h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options());
 
-        assertEquals(Outcome.SUCCEEDED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.SUCCEEDED, h.runOne());
 
         assertEquals(List.of(), h.rows());
         assertEquals(List.of("r1"), h.ledger());
@@ -116,9 +110,9 @@ class RunTest {
         });
         long id = h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options());
 
-        assertEquals(Outcome.RETRYING, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.RETRYING, h.runOne());
         h.clock.advance(Duration.ofSeconds(10));
-        assertEquals(Outcome.SUCCEEDED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.SUCCEEDED, h.runOne());
 
         assertEquals(List.of("started flaky attempt 1", "RETRYING flaky attempt 1", "started flaky attempt 2",
                 "SUCCEEDED flaky attempt 2"), heard);
@@ -131,7 +125,7 @@ class RunTest {
         h.startWith(settings -> settings.with(WorkerSettings.SUCCEEDED_RETENTION, "1h"), new FlakyHandler(h));
         long id = h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options());
 
-        assertEquals(Outcome.SUCCEEDED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.SUCCEEDED, h.runOne());
 
         Task row = h.row(id);
         assertEquals(TaskState.SUCCEEDED, row.getState());
@@ -147,7 +141,7 @@ class RunTest {
 
         // Attempt 1 fails: back-off 10 s, jittered into [5 s, 10 s].
         Instant failedAt = h.clock.instant();
-        assertEquals(Outcome.RETRYING, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.RETRYING, h.runOne());
         Task afterFirst = h.row(id);
         assertEquals(TaskState.PENDING, afterFirst.getState());
         assertEquals(1, afterFirst.getAttempt());
@@ -164,14 +158,14 @@ class RunTest {
 
         // Attempt 2 fails: back-off 20 s capped at 15 s, jittered into [7.5 s, 15 s].
         Instant secondFailure = h.clock.instant();
-        assertEquals(Outcome.RETRYING, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.RETRYING, h.runOne());
         Task afterSecond = h.row(id);
         assertEquals(2, afterSecond.getAttempt());
         assertBetween(secondFailure.plusMillis(7_500), secondFailure.plusSeconds(15), afterSecond.getEta());
 
         // Attempt 3 is the last: FAILED, the dead letter, with its error.
         h.clock.advance(Duration.ofSeconds(15));
-        assertEquals(Outcome.FAILED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.FAILED, h.runOne());
         Task dead = h.row(id);
         assertEquals(TaskState.FAILED, dead.getState());
         assertEquals(3, dead.getAttempt());
@@ -189,7 +183,7 @@ class RunTest {
         h.start(handler);
         long id = h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options());
 
-        assertEquals(Outcome.FAILED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.FAILED, h.runOne());
         assertEquals(TaskState.FAILED, h.row(id).getState());
         assertEquals(1, h.row(id).getAttempt());
     }
@@ -202,7 +196,7 @@ class RunTest {
         h.start(handler);
         long id = h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options());
 
-        assertEquals(Outcome.FAILED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.FAILED, h.runOne());
         assertTrue(h.row(id).getLastError().startsWith("java.io.FileNotFoundException: gone for good"));
     }
 
@@ -213,7 +207,7 @@ class RunTest {
         h.start(handler);
         long id = h.tasks().enqueue(FlakyHandler.class, new Ref("r1"), h.options().withMaxAttempts(1));
 
-        assertEquals(Outcome.FAILED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.FAILED, h.runOne());
         assertEquals(TaskState.FAILED, h.row(id).getState());
     }
 
@@ -225,7 +219,7 @@ class RunTest {
         // not an IOException, so by the handler's @Retry it does not retry.
         long id = h.tasks().enqueue(FlakyHandler.class, new Ref("x".repeat(300)), h.options());
 
-        assertEquals(Outcome.FAILED, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.FAILED, h.runOne());
         assertTrue(h.row(id).getLastError().contains("value too long"), h.row(id).getLastError());
     }
 
@@ -235,7 +229,7 @@ class RunTest {
         h.start(handler);
         h.tasks().enqueue(OutsideHandler.class, null, h.options());
 
-        assertEquals(Outcome.COMPLETING, h.engine().runner().run(claimOne()));
+        assertEquals(Outcome.COMPLETING, h.runOne());
         assertEquals(false, handler.sawTransaction);
         h.engine().runner().flushCompletions();
         assertEquals(List.of(), h.rows());

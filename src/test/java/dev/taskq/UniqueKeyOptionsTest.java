@@ -51,17 +51,11 @@ class UniqueKeyOptionsTest {
         return h.tasks().enqueue(LedgerHandler.class, new Ref(ref), options);
     }
 
-    private Outcome runOne() {
-        List<ClaimedTask> claimed = h.engine().claimer().runOnce();
-        assertEquals(1, claimed.size(), "one task due");
-        return h.engine().runner().run(claimed.get(0));
-    }
-
     @Test
     void aKeyWithAPeriodHoldsAfterItsTaskSucceededUntilThePeriodEnds() {
         TaskOptions hourly = h.options().withUniqueKey(key, Duration.ofHours(1));
         long first = enqueue("first", hourly);
-        assertEquals(Outcome.SUCCEEDED, runOne());
+        assertEquals(Outcome.SUCCEEDED, h.runOne());
         Task kept = h.row(first);
         assertEquals(TaskState.SUCCEEDED, kept.getState(), "kept for its key, though succeeded tasks are not kept");
         assertEquals(kept.getCreatedAt().plus(Duration.ofHours(1)), kept.getUniqueUntil());
@@ -83,7 +77,7 @@ class UniqueKeyOptionsTest {
     @Test
     void aKeyWithoutAPeriodIsFreeOnceItsTaskSucceeded() {
         long first = enqueue("first", h.options().withUniqueKey(key));
-        runOne();
+        h.runOne();
         assertNotEquals(first, enqueue("second", h.options().withUniqueKey(key)));
     }
 
@@ -111,7 +105,7 @@ class UniqueKeyOptionsTest {
         assertEquals(first, enqueue("third", replacing));
 
         assertEquals("{\"ref\": \"third\"}", h.row(first).getArgs());
-        runOne();
+        h.runOne();
         assertEquals(List.of("third"), h.ledger(), "the last enqueue's arguments ran, once");
     }
 
@@ -126,7 +120,7 @@ class UniqueKeyOptionsTest {
             assertEquals(h.clock.instant().plusSeconds(30), h.row(first).getEta());
         }
         h.clock.advance(Duration.ofSeconds(30));
-        runOne();
+        h.runOne();
         assertEquals(List.of("first"), h.ledger(), "without replacing, the first arguments stay");
     }
 

@@ -25,6 +25,10 @@ import java.util.TreeSet;
  */
 final class AdminStore {
 
+    /** The groups of live (PENDING or RUNNING) rows, which the stats count in one scan. */
+    private static final List<TaskGroup> LIVE = List.of(TaskGroup.FUTURE, TaskGroup.PENDING, TaskGroup.ACTIVE,
+            TaskGroup.DIRTY);
+
     /** Rows one statement of a bulk action takes; bulk actions loop until none are left. */
     static final int BATCH = 1_000;
 
@@ -175,39 +179,20 @@ final class AdminStore {
      * queue that is paused but empty is listed too, so that it can be resumed from the page.
      */
     public List<QueueStats.Queue> queues(EntityManager em, Instant now, Instant staleBefore, Set<String> paused) {
-        List<TaskGroup> live = List.of(TaskGroup.FUTURE, TaskGroup.PENDING, TaskGroup.ACTIVE, TaskGroup.DIRTY);
-        StringBuilder sql = new StringBuilder("select queue");
-        live.forEach(group -> sql.append(", count(*) filter (where ").append(condition(group)).append(')'));
-        sql.append(", min(eta) filter (where ").append(condition(TaskGroup.PENDING)).append(')')
-                .append(" from taskq_task where state = 'PENDING' or state = 'RUNNING' group by queue");
-        @SuppressWarnings("unchecked")
-        List<Object[]> liveRows = em.createNativeQuery(sql.toString())
-                .setParameter("now", TaskStore.utc(now))
-                .setParameter("staleBefore", TaskStore.utc(staleBefore))
-                .getResultList();
+        String oldestDueColumn = ", min(eta) filter (where " + condition(TaskGroup.PENDING) + ")";
         Map<String, Map<TaskGroup, Long>> counts = new TreeMap<>();
         Map<String, Instant> oldestDue = new HashMap<>();
-        for (Object[] row : liveRows) {
-            String queue = (String) row[0];
-            Map<TaskGroup, Long> groups = counts.computeIfAbsent(queue, name -> emptyGroups());
-            for (int i = 0; i < live.size(); i++) {
-                groups.put(live.get(i), ((Number) row[1 + i]).longValue());
-            }
-            Instant oldest = instant(row[1 + live.size()]);
+        for (Object[] row : liveRows(em, "queue", oldestDueColumn, now, staleBefore)) {
+            addLive(counts, row);
+            Instant oldest = instant(row[1 + LIVE.size()]);
             if (oldest != null) {
-                oldestDue.put(queue, oldest);
+                oldestDue.put((String) row[0], oldest);
             }
         }
         // The predicates of the indexes taskq_task_kept and taskq_task_cancelled, so each counts from its index alone.
-        @SuppressWarnings("unchecked")
-        List<Object[]> keptRows = em.createNativeQuery("select queue, state, count(*) from taskq_task "
+        addKept(counts, em.createNativeQuery("select queue, state, count(*) from taskq_task "
                 + "where state in ('SUCCEEDED', 'FAILED') group by queue, state union all "
-                + "select queue, 'CANCELLED', count(*) from taskq_task where state = 'CANCELLED' group by queue")
-                .getResultList();
-        for (Object[] row : keptRows) {
-            counts.computeIfAbsent((String) row[0], name -> emptyGroups())
-                    .put(TaskGroup.valueOf((String) row[1]), ((Number) row[2]).longValue());
-        }
+                + "select queue, 'CANCELLED', count(*) from taskq_task where state = 'CANCELLED' group by queue"));
         return queueStats(counts, oldestDue, paused, now);
     }
 
@@ -216,30 +201,49 @@ final class AdminStore {
      * count of the kept ones, grouped by name.
      */
     public Map<String, Map<TaskGroup, Long>> byName(EntityManager em, Instant now, Instant staleBefore) {
-        List<TaskGroup> live = List.of(TaskGroup.FUTURE, TaskGroup.PENDING, TaskGroup.ACTIVE, TaskGroup.DIRTY);
-        StringBuilder sql = new StringBuilder("select name");
-        live.forEach(group -> sql.append(", count(*) filter (where ").append(condition(group)).append(')'));
-        sql.append(" from taskq_task where state = 'PENDING' or state = 'RUNNING' group by name");
         Map<String, Map<TaskGroup, Long>> names = new TreeMap<>();
+        liveRows(em, "name", "", now, staleBefore).forEach(row -> addLive(names, row));
+        addKept(names, em.createNativeQuery("select name, state, count(*) from taskq_task "
+                + "where state in ('SUCCEEDED', 'FAILED', 'CANCELLED') group by name, state"));
+        return names;
+    }
+
+    /**
+     * @param column what to group by
+     * @param extra  more columns, after the counts
+     * @return per value of {@code column}, the counts of the live groups ({@link #LIVE}, in that order), then
+     *         {@code extra}: one scan of the live rows, through partial indexes of live tasks
+     */
+    private static List<Object[]> liveRows(EntityManager em, String column, String extra, Instant now,
+            Instant staleBefore) {
+        StringBuilder sql = new StringBuilder("select ").append(column);
+        LIVE.forEach(group -> sql.append(", count(*) filter (where ").append(condition(group)).append(')'));
+        sql.append(extra).append(" from taskq_task where state = 'PENDING' or state = 'RUNNING' group by ")
+                .append(column);
         @SuppressWarnings("unchecked")
-        List<Object[]> liveRows = em.createNativeQuery(sql.toString())
+        List<Object[]> rows = em.createNativeQuery(sql.toString())
                 .setParameter("now", TaskStore.utc(now))
                 .setParameter("staleBefore", TaskStore.utc(staleBefore))
                 .getResultList();
-        for (Object[] row : liveRows) {
-            Map<TaskGroup, Long> groups = names.computeIfAbsent((String) row[0], name -> emptyGroups());
-            for (int i = 0; i < live.size(); i++) {
-                groups.put(live.get(i), ((Number) row[1 + i]).longValue());
-            }
+        return rows;
+    }
+
+    /** Adds a row of {@link #liveRows} to its key's groups. */
+    private static void addLive(Map<String, Map<TaskGroup, Long>> counts, Object[] row) {
+        Map<TaskGroup, Long> groups = counts.computeIfAbsent((String) row[0], key -> emptyGroups());
+        for (int i = 0; i < LIVE.size(); i++) {
+            groups.put(LIVE.get(i), ((Number) row[1 + i]).longValue());
         }
+    }
+
+    /** Adds the rows (key, state, count) of {@code kept} to their keys' groups. */
+    private static void addKept(Map<String, Map<TaskGroup, Long>> counts, Query kept) {
         @SuppressWarnings("unchecked")
-        List<Object[]> keptRows = em.createNativeQuery("select name, state, count(*) from taskq_task "
-                + "where state in ('SUCCEEDED', 'FAILED', 'CANCELLED') group by name, state").getResultList();
-        for (Object[] row : keptRows) {
-            names.computeIfAbsent((String) row[0], name -> emptyGroups())
+        List<Object[]> rows = kept.getResultList();
+        for (Object[] row : rows) {
+            counts.computeIfAbsent((String) row[0], key -> emptyGroups())
                     .put(TaskGroup.valueOf((String) row[1]), ((Number) row[2]).longValue());
         }
-        return names;
     }
 
     /**

@@ -5,8 +5,10 @@ import dev.taskq.TaskHandler;
 import dev.taskq.TaskOptions;
 import dev.taskq.TaskQueue;
 import dev.taskq.TaskState;
+import dev.taskq.internal.ClaimedTask;
 import dev.taskq.internal.Engine;
 import dev.taskq.internal.LocalTransactions;
+import dev.taskq.internal.TaskRunner;
 import dev.taskq.internal.Worker;
 import dev.taskq.internal.WorkerSettings;
 import jakarta.persistence.EntityManager;
@@ -79,6 +81,18 @@ public final class QueueHarness implements AutoCloseable {
         });
         nodeWorker.start();
         return nodeWorker;
+    }
+
+    /** @return the one task due now, claimed by this harness's engine; fails unless exactly one was due */
+    public ClaimedTask claimOne() {
+        List<ClaimedTask> claimed = engine.claimer().runOnce();
+        org.junit.jupiter.api.Assertions.assertEquals(1, claimed.size(), "one task due");
+        return claimed.get(0);
+    }
+
+    /** @return how the attempt of {@link #claimOne()}'s task ended, run on this thread */
+    public TaskRunner.Outcome runOne() {
+        return engine.runner().run(claimOne());
     }
 
     /** Starts a worker on thread pools of its own. */
