@@ -259,6 +259,8 @@ class BadInputTest {
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.FAILED_RETENTION, "1s")).getMessage());
         assertMessage("taskq.worker.shutdown-grace must be between 0s and 600s, but was 3600s.", assertThrows(
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.SHUTDOWN_GRACE, "1h")).getMessage());
+        assertMessage("taskq.worker.cancel-grace must be between 0s and 3600s, but was 7200s.", assertThrows(
+                TaskQueueException.class, () -> defaults.with(WorkerSettings.CANCEL_GRACE, "2h")).getMessage());
         assertMessage("taskq.worker.completion-batch-size must be between 1 and 1000, but was 0.", assertThrows(
                 TaskQueueException.class, () -> defaults.with(WorkerSettings.COMPLETION_BATCH_SIZE, "0")).getMessage());
         assertMessage("taskq.worker.completion-batch-window must be between 1ms and 1s, but was 2s.", assertThrows(

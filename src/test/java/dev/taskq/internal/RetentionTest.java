@@ -139,4 +139,18 @@ class RetentionTest {
         assertTrue(engine.pruner().runOnce().failed() >= 1);
         assertEquals(List.of(), h.rows());
     }
+
+    @Test
+    void cancelledTasksArePrunedLikeFailedOnes() {
+        Engine engine = h.startWith(settings -> settings.with(WorkerSettings.FAILED_RETENTION, "7d"), new Outcome());
+        long id = h.tasks().enqueue(Outcome.class, new Ref("never"), h.options());
+        assertTrue(engine.admin().cancel(id, "ops"));
+
+        h.clock.advance(Duration.ofDays(7).minusMinutes(1));
+        engine.pruner().runOnce();
+        assertEquals(1, h.count(TaskState.CANCELLED), "kept for the failed tasks' retention");
+        h.clock.advance(Duration.ofMinutes(2));
+        assertTrue(engine.pruner().runOnce().failed() >= 1);
+        assertEquals(List.of(), h.rows());
+    }
 }
