@@ -23,6 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the others wait for its result. A claim that finds fewer due tasks than it asked for makes the loops wait for a
  * wake-up ({@link #wake()}: an enqueue committed) or the poll interval.
  *
+ * <p>A claim that fails otherwise is tried again after a second, then after longer waits up to a minute (or the
+ * poll interval, if shorter), never only at the next poll, which may be minutes away.
+ *
  * <p>While the database cannot be reached nothing is claimed or handed out: claims retry with a back-off, tasks in
  * line are given back (PENDING again, no attempt counted) once it answers, and so is a claim whose commit went
  * unanswered, before anything is claimed again.
@@ -30,6 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Dispatcher {
 
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final Duration FAILED_CLAIM_RETRY = Duration.ofSeconds(1);
 
     private final Claimer claimer;
     private final List<String> queues;
@@ -226,7 +230,7 @@ final class Dispatcher {
             }
         } else {
             boolean lost = ConnectionLoss.is(failure);
-            Duration delay = lost ? DatabaseLink.retryDelay(failures) : Duration.ofNanos(pollNanos);
+            Duration delay = lost ? DatabaseLink.retryDelay(failures) : afterFailedClaim(failures);
             failures++;
             retryAt = now + delay.toNanos();
             if (!lost) {
@@ -269,6 +273,16 @@ final class Dispatcher {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * @return the wait before the next claim after {@code failures} claims in a row failed for another reason than a
+     *         lost connection (a deadlock, a statement refused): a second, doubling to a minute, never past the poll.
+     *         Wake-ups do not shorten it, so a claim that keeps failing is not repeated at every enqueue.
+     */
+    private Duration afterFailedClaim(int failures) {
+        Duration backOff = FAILED_CLAIM_RETRY.multipliedBy(1L << Math.min(failures, 6));
+        return Duration.ofNanos(Math.min(pollNanos, backOff.toNanos()));
     }
 
     private long nanosUntilClaimMayHelp(long now) {

@@ -40,7 +40,8 @@ class ListenIT {
     void aTaskAnotherNodeCommitsRunsAtOnceThoughThePollIsTenMinutesAway() throws Exception {
         Await.until(Duration.ofSeconds(30), "the server's worker listens, as its readiness check says", () -> {
             JsonNode taskq = HealthIT.check();
-            return taskq != null && taskq.has("data") && taskq.get("data").path("listening").asBoolean();
+            return taskq != null && "UP".equals(taskq.path("status").asText())
+                    && taskq.path("data").path("listening").asBoolean();
         });
         for (int i = 0; i < 5; i++) {
             String ref = "listen-" + UUID.randomUUID().toString().substring(0, 8);
@@ -49,7 +50,8 @@ class ListenIT {
                 Await.until(Duration.ofSeconds(10), "the task ran", () -> TaskRows.single(
                         "select count(*) from test_ledger where ref like 'ran " + ref + " %'") == 1);
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; the server's connections: " + backends(), e);
+                throw new AssertionError(e.getMessage() + " (task " + (i + 1) + " of 5); its row: " + row(ref)
+                        + "; the server's check: " + HealthIT.check() + "; the server's connections: " + backends(), e);
             }
             System.out.printf("ListenIT: the server ran another node's task within %.1f ms of its commit%n",
                     (System.nanoTime() - committed) / 1e6);
@@ -74,6 +76,28 @@ class ListenIT {
             }
             connection.commit();
             return System.nanoTime();
+        }
+    }
+
+    /** @return the task's row as the failure report shows it: state, attempt, worker, claim and error */
+    private static String row(String ref) {
+        try (Connection connection = TestDatabase.get().connect();
+                PreparedStatement statement = connection.prepareStatement("select state, attempt, worker, started_at, "
+                        + "alive_at, last_error from taskq_task where queue = ? and args ->> 'ref' = ?")) {
+            statement.setString(1, QUEUE);
+            statement.setString(2, ref);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return "none";
+                }
+                StringBuilder row = new StringBuilder();
+                for (int column = 1; column <= 6; column++) {
+                    row.append(column == 1 ? "" : " ").append(rows.getString(column));
+                }
+                return row.toString();
+            }
+        } catch (SQLException e) {
+            return e.toString();
         }
     }
 
