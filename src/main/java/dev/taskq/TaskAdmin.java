@@ -99,6 +99,12 @@ public interface TaskAdmin {
      */
     Map<String, Map<TaskGroup, Long>> countsByName();
 
+    /**
+     * @return the limits on tasks running at once: per queue and per task name across the cluster, and this node's
+     *         loops per queue
+     */
+    RunningLimits limits();
+
     /** @return the application's periodic schedules ({@link Periodic}), with their last and next slot */
     List<PeriodicSchedule> schedules();
 

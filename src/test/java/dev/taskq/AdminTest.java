@@ -134,6 +134,27 @@ class AdminTest {
         admin.resume(h.queue + "-idle");
     }
 
+    /** A handler limited across the cluster, for the limits the admin reports. */
+    @TaskName("capped-job")
+    @MaxRunning(4)
+    static final class Capped implements TaskHandler<Ref> {
+        @Override
+        public void handle(Ref args) {
+        }
+    }
+
+    @Test
+    void limitsAreWhatTheNodeIsConfiguredWith() {
+        String limited = h.queue + "-limited";
+        TaskAdmin configured = h.startWith(settings -> settings
+                .with(WorkerSettings.QUEUES, h.queue + "," + limited + ":2")
+                .with(WorkerSettings.maxRunningKey(limited), "3"), new Job(), new Capped()).admin();
+
+        assertEquals(new RunningLimits(Map.of(limited, 3), Map.of("capped-job", 4), Map.of(limited, 2)),
+                configured.limits());
+        assertEquals(new RunningLimits(Map.of(), Map.of(), Map.of()), admin.limits(), "no limits, none reported");
+    }
+
     @Test
     void statsTellHowLongTasksWaitedAfterTheyWereDueAndAfterTheirClaim() {
         enqueue("late", h.options());

@@ -130,6 +130,16 @@ public abstract class TaskAdminResource {
                 .map(name -> Map.of("name", name.getKey(), "groups", name.getValue())).toList()));
     }
 
+    /**
+     * @return the limits on tasks running at once, as this node is configured:
+     *         {@code {"byQueue": {"mail": 2}, "byName": {"report": 1}, "nodeLoops": {"mail": 2}}}
+     */
+    @GET
+    @Path("limits")
+    public Response limits() {
+        return read(() -> json(admin.limits()));
+    }
+
     /** @return one task, with its arguments and error */
     @GET
     @Path("tasks/{id}")

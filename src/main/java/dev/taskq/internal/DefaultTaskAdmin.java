@@ -6,6 +6,7 @@ import dev.taskq.TaskFilter;
 import dev.taskq.TaskGroup;
 import dev.taskq.PeriodicSchedule;
 import dev.taskq.QueueStats;
+import dev.taskq.RunningLimits;
 import dev.taskq.TaskQueueException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -32,6 +33,7 @@ final class DefaultTaskAdmin implements TaskAdmin {
     private final Runnable pausesChanged;
     private final LongConsumer cancelRequested;
     private final ScheduleAdmin schedules;
+    private final RunningLimits limits;
 
     /**
      * @param transactions   how to reach the database
@@ -41,10 +43,12 @@ final class DefaultTaskAdmin implements TaskAdmin {
      * @param pausesChanged  told after this admin paused or resumed a queue
      * @param cancelRequested told, after the commit, of a running task this admin asked to stop
      * @param schedules      the application's periodic schedules
+     * @param limits         the limits on tasks running at once, as this node is configured
      */
     DefaultTaskAdmin(Transactions transactions, Duration dirtyThreshold, Clock clock,
             Supplier<List<QueueStats.Minute>> recentMinutes, Runnable pausesChanged, LongConsumer cancelRequested,
-            Schedules schedules) {
+            Schedules schedules, RunningLimits limits) {
+        this.limits = limits;
         this.cancelRequested = cancelRequested;
         this.transactions = transactions;
         this.schedules = new ScheduleAdmin(schedules, transactions, clock);
@@ -60,6 +64,11 @@ final class DefaultTaskAdmin implements TaskAdmin {
         return transactions.requiresNew(em -> new QueueStats(now,
                 store.queues(em, now, now.minus(dirtyThreshold), AdminStore.pausedQueues(em)),
                 store.runningByNode(em), recentMinutes.get()));
+    }
+
+    @Override
+    public RunningLimits limits() {
+        return limits;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.taskq.internal;
 
 import dev.taskq.QueueStats;
+import dev.taskq.RunningLimits;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskQueue;
@@ -76,7 +77,8 @@ public final class Engine {
         this.pruner = new Pruner(store, transactions, settings, clock);
         this.periodic = new PeriodicEnqueuer(schedules, transactions, queue, clock);
         this.admin = new DefaultTaskAdmin(transactions, settings.dirtyThreshold(), clock, throughput::recent,
-                pausedQueues::changed, this::cancelRequested, schedules);
+                pausedQueues::changed, this::cancelRequested, schedules,
+                new RunningLimits(settings.maxRunning(), handlers.runningLimits(), settings.queueLoops()));
     }
 
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskq.it.admin.AdminApi;
 import dev.taskq.it.admin.AdminApplication;
+import dev.taskq.it.app.CappedHandler;
 import dev.taskq.it.app.Environment;
 import dev.taskq.it.app.Job;
 import dev.taskq.it.app.RecordHandler;
@@ -48,11 +49,16 @@ class AdminResourceIT {
     /** The bulk test's own queue, so its failed tasks are not counted by the other tests. */
     private static final String BULK_QUEUE = "bulk-" + UUID.randomUUID().toString().substring(0, 8);
 
+    /** A queue with one loop of its own on the node and a limit across the cluster, as the limits test reads. */
+    private static final String LIMITED_QUEUE = "limited-" + UUID.randomUUID().toString().substring(0, 8);
+
     @Deployment(testable = false)
     static WebArchive deployment() {
-        WebArchive war = ItDeployment.war("admin", ItDeployment.with(ItDeployment.FAST, "taskq.worker.queues",
-                QUEUE + "," + BULK_QUEUE),
-                AdminApi.class, AdminApplication.class, RecordHandler.class, Job.class, Environment.class);
+        WebArchive war = ItDeployment.war("admin", ItDeployment.with(ItDeployment.FAST,
+                "taskq.worker.queues", QUEUE + "," + BULK_QUEUE + "," + LIMITED_QUEUE + ":1",
+                "taskq.queue." + LIMITED_QUEUE + ".max-running", "3"),
+                AdminApi.class, AdminApplication.class, RecordHandler.class, CappedHandler.class, Job.class,
+                Environment.class);
         war.delete("WEB-INF/web.xml");
         return war.addAsWebInfResource(new StringAsset(ItDeployment.securedWebXml(TestDatabase.get().url())),
                 "web.xml");
@@ -223,6 +229,18 @@ class AdminResourceIT {
         assertEquals("PENDING", state(id));
         assertEquals(null, TaskRows.column(id, "cancelled_by", String.class));
         assertEquals(204, send("DELETE", "api/taskq/tasks/" + id, ADMIN, true).statusCode());
+    }
+
+    @Test
+    void theAdminReadsTheLimitsOnRunningTasksAsTheNodeIsConfigured() throws Exception {
+        assertEquals(403, send("GET", "api/taskq/limits", "clerk:Clerk#2026pass", false).statusCode());
+
+        JsonNode limits = json.readTree(send("GET", "api/taskq/limits", ADMIN, false).body());
+        assertEquals(3, limits.path("byQueue").path(LIMITED_QUEUE).asInt(), limits.toString());
+        assertEquals(1, limits.path("nodeLoops").path(LIMITED_QUEUE).asInt(), limits.toString());
+        assertEquals(CappedHandler.LIMIT, limits.path("byName").path("capped").asInt(), limits.toString());
+        assertFalse(limits.path("byQueue").has(QUEUE), "a queue without a limit has none: " + limits);
+        assertFalse(limits.path("byName").has("record"), "a handler without @MaxRunning has none: " + limits);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.taskq.internal.cdi;
 
 import dev.taskq.PeriodicSchedule;
 import dev.taskq.QueueStats;
+import dev.taskq.RunningLimits;
 import dev.taskq.Task;
 import dev.taskq.TaskAdmin;
 import dev.taskq.TaskFilter;
@@ -46,6 +47,11 @@ public class CdiTaskAdmin implements TaskAdmin {
     @Override
     public java.util.Map<String, java.util.Map<TaskGroup, Long>> countsByName() {
         return admin().countsByName();
+    }
+
+    @Override
+    public RunningLimits limits() {
+        return admin().limits();
     }
 
     @Override

@@ -23,6 +23,7 @@
     shown: {}, // what each table shows, so an unchanged one is not redrawn under the person's pointer
     loadFailed: false,
     noticeTimer: null,
+    limits: null, // the configured limits on tasks running at once, read once: they change with a redeploy only
   };
 
   const $ = (id) => document.getElementById(id);
@@ -172,22 +173,46 @@
     }, el("span", { class: "count" }, totals[group].toLocaleString()), el("span", { class: "label" }, title(group)))));
   }
 
+  /**
+   * @return the rows to show: every entry of {@code counted}, and a row of zeros for each limited name it lacks, so
+   *         that a limit shows before its first task
+   */
+  function withLimited(counted, limited) {
+    const missing = Object.keys(limited).filter((name) => !counted.some((entry) => entry.name === name));
+    return [...counted, ...missing.map((name) => ({ name, groups: {} }))].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** @return the text of a limits cell: "2 at once" across the cluster, "3 loops here" on this node, or "–" */
+  function limitText(atOnce, loopsHere) {
+    const parts = [];
+    if (atOnce !== undefined) {
+      parts.push(`${atOnce} at once`);
+    }
+    if (loopsHere !== undefined) {
+      parts.push(`${loopsHere} loop${loopsHere === 1 ? "" : "s"} here`);
+    }
+    return parts.length === 0 ? "–" : parts.join(" · ");
+  }
+
   function renderQueues(stats) {
-    if (unchanged("queues", [stats.queues, stats.runningByNode])) {
+    const limits = view.limits;
+    if (unchanged("queues", [stats.queues, stats.runningByNode, limits])) {
       return;
     }
-    const rows = stats.queues.map((queue) => el("tr", { "data-queue": queue.name },
+    const queues = withLimited(stats.queues, { ...limits.byQueue, ...limits.nodeLoops });
+    const rows = queues.map((queue) => el("tr", { "data-queue": queue.name },
       el("td", null, queue.name, queue.paused ? el("span", { class: "badge" }, "paused") : null),
       ...GROUPS.map((group) => el("td", { class: `num ${(queue.groups[group] || 0) > 0 ? group.toLowerCase() : "zero"}` },
         (queue.groups[group] || 0).toLocaleString())),
       el("td", { class: "num" }, millis(queue.oldestPending) > 0 ? span(millis(queue.oldestPending)) : "–"),
+      el("td", { class: "limit" }, limitText(limits.byQueue[queue.name], limits.nodeLoops[queue.name])),
       el("td", { class: "num" }, el("button", {
         type: "button", class: "secondary small", "data-action": queue.paused ? "resume" : "pause",
         onclick: () => act(`queues/${encodeURIComponent(queue.name)}/${queue.paused ? "resume" : "pause"}`, "POST",
           `Queue ${queue.name} ${queue.paused ? "resumed" : "paused"}`),
       }, queue.paused ? "Resume" : "Pause"))));
     if (rows.length === 0) {
-      rows.push(el("tr", null, el("td", { colspan: 10, class: "muted" }, "No tasks yet.")));
+      rows.push(el("tr", null, el("td", { colspan: 11, class: "muted" }, "No tasks yet.")));
     }
     $("queues").tBodies[0].replaceChildren(...rows);
     const nodes = Object.entries(stats.runningByNode);
@@ -405,14 +430,17 @@
   /** Per task name, the count of each group: fetched only while the panel is open, as it counts the whole table. */
   async function renderNames() {
     const names = await api("GET", "names");
-    if (unchanged("names", names)) {
+    const limited = view.limits.byName;
+    if (unchanged("names", [names, limited])) {
       return;
     }
-    const rows = names.map((entry) => el("tr", { "data-name": entry.name }, el("td", null, entry.name),
+    const rows = withLimited(names, limited).map((entry) => el("tr", { "data-name": entry.name },
+      el("td", null, entry.name),
       ...GROUPS.map((group) => el("td", { class: `num ${(entry.groups[group] || 0) > 0 ? group.toLowerCase() : "zero"}` },
-        (entry.groups[group] || 0).toLocaleString()))));
+        (entry.groups[group] || 0).toLocaleString())),
+      el("td", { class: "limit" }, limitText(limited[entry.name], undefined))));
     if (rows.length === 0) {
-      rows.push(el("tr", null, el("td", { colspan: 8, class: "muted" }, "No tasks yet.")));
+      rows.push(el("tr", null, el("td", { colspan: 9, class: "muted" }, "No tasks yet.")));
     }
     $("names").tBodies[0].replaceChildren(...rows);
   }
@@ -507,6 +535,7 @@
     }
     view.refreshing = true;
     try {
+      view.limits = view.limits || await api("GET", "limits");
       const [stats, page, schedules] = await Promise.all([api("GET", "stats"),
         api("GET", "tasks", { group: view.group, ...view.filter, offset: view.offset, limit: PAGE_SIZE }),
         api("GET", "schedules")]);

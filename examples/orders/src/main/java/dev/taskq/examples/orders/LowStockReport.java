@@ -1,5 +1,6 @@
 package dev.taskq.examples.orders;
 
+import dev.taskq.MaxRunning;
 import dev.taskq.Periodic;
 import dev.taskq.TaskHandler;
 import dev.taskq.TaskName;
@@ -12,11 +13,12 @@ import java.util.logging.Logger;
 /**
  * Every five minutes, once for the whole cluster however many nodes run the shop, warns of the items running low,
  * so that someone restocks them before orders fail. A periodic task: TaskQ enqueues one per slot, and it runs like
- * any other task.
+ * any other task. One at a time: a report that runs late (a retry, a slow database) never overlaps the next.
  */
 @ApplicationScoped
 @TaskName("low-stock-report")
 @Periodic(cron = "0 */5 * * * *")
+@MaxRunning(1)
 public class LowStockReport implements TaskHandler<Void> {
 
     private static final Logger LOG = Logger.getLogger(LowStockReport.class.getName());

@@ -245,6 +245,11 @@ class AdminPageIT {
             wait.until(browser -> !browser.findElements(By.cssSelector("#names tr[data-name=reserve-stock]")).isEmpty());
             assertTrue(Long.parseLong(textOf(By.cssSelector("#names tr[data-name=reserve-stock] td:nth-child(8)"))
                     .replace(",", "")) >= 1, "reserve-stock has a cancelled task");
+            assertEquals("–", textOf(By.cssSelector("#names tr[data-name=reserve-stock] td.limit")), "no limit");
+            assertEquals("1 at once", textOf(By.cssSelector("#names tr[data-name=low-stock-report] td.limit")),
+                    "@MaxRunning(1) on the report");
+            assertEquals("2 at once · 1 loop here", textOf(By.cssSelector("#queues tr[data-queue=mail] td.limit")),
+                    "the mail queue's limit across the cluster, and its loop of its own on this node");
         } finally {
             update("delete from taskq_task where queue = ?", queue);
         }
