@@ -1,5 +1,6 @@
 package dev.taskq;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,6 +25,6 @@ public record RunningLimits(Map<String, Integer> byQueue, Map<String, Integer> b
     }
 
     private static Map<String, Integer> sorted(Map<String, Integer> limits) {
-        return java.util.Collections.unmodifiableMap(new TreeMap<>(limits));
+        return Collections.unmodifiableMap(new TreeMap<>(limits));
     }
 }

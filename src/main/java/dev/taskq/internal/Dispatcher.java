@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Dispatcher {
 
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
-    private static final Duration FAILED_CLAIM_RETRY = Duration.ofSeconds(1);
+    private static final Backoff AFTER_FAILED_CLAIM = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     private final Claimer claimer;
     private final List<String> queues;
@@ -281,8 +281,7 @@ final class Dispatcher {
      *         Wake-ups do not shorten it, so a claim that keeps failing is not repeated at every enqueue.
      */
     private Duration afterFailedClaim(int failures) {
-        Duration backOff = FAILED_CLAIM_RETRY.multipliedBy(1L << Math.min(failures, 6));
-        return Duration.ofNanos(Math.min(pollNanos, backOff.toNanos()));
+        return Duration.ofNanos(Math.min(pollNanos, AFTER_FAILED_CLAIM.ceiling(failures + 1).toNanos()));
     }
 
     private long nanosUntilClaimMayHelp(long now) {
