@@ -37,7 +37,8 @@ import org.hibernate.stat.Statistics;
  * measured on an idle queue with the default settings ({@link PickupBenchmark}).
  *
  * <p>Run: {@code ./mvnw -q test-compile exec:java@bench}. Besides the table it prints one {@code RESULT} line per
- * pair of measure and reference (see {@link Results}).
+ * pair of measure and reference (see {@link Results}). While tuning, {@code -Dtaskq.bench.parts} and
+ * {@code -Dtaskq.bench.loops} narrow it; the chart is drawn by a full run only.
  */
 public final class Benchmark {
 
@@ -53,7 +54,12 @@ public final class Benchmark {
     private static final int WARM_UP_TASKS = 400_000;
     private static final int WARM_UP_ROUND = 40_000;
     private static final int PICKUPS = 200;
-    private static final int[] LOOPS = {1, 2, 4, 8};
+    /** {@code -Dtaskq.bench.loops=1,8} measures the throughput at those loop counts alone (while tuning). */
+    private static final int[] LOOPS = java.util.Arrays.stream(System.getProperty("taskq.bench.loops", "1,2,4,8")
+            .split(",")).mapToInt(Integer::parseInt).toArray();
+    /** {@code -Dtaskq.bench.parts=throughput} runs only those of enqueue, throughput, two-jvms and pickup. */
+    private static final List<String> PARTS = List.of(System.getProperty("taskq.bench.parts",
+            "enqueue,throughput,two-jvms,pickup").split(","));
     private static final String QUEUE = "bench";
     private static final java.nio.file.Path CHART = java.nio.file.Path.of("target", "benchmark.png");
 
@@ -90,6 +96,8 @@ public final class Benchmark {
     private final Statistics statistics = factory.unwrap(SessionFactory.class).getStatistics();
     /** The last {@link #runTasks} round's SQL statements and transactions per task, all of the engine's work in. */
     private double[] lastCost = new double[2];
+    /** The pickup part's samples, from the enqueue's commit, for the chart. */
+    private double[] pickupMillis;
 
     public static void main(String[] args) throws Exception {
         QuietLogs.apply();
@@ -102,6 +110,28 @@ public final class Benchmark {
                 Runtime.getRuntime().availableProcessors(), ROUNDS);
         warmUp();
         Results results = new Results();
+        if (PARTS.contains("enqueue")) {
+            enqueue(results);
+        }
+        Chart chart = new Chart(LOOPS);
+        if (PARTS.contains("throughput")) {
+            throughput(results, chart);
+        }
+        if (PARTS.contains("two-jvms")) {
+            twoJvms(results);
+        }
+        if (PARTS.contains("pickup")) {
+            pickup(results);
+        }
+        results.printLines();
+        if (PARTS.size() == 4 && LOOPS.length == 4) {
+            chart.write(pickupMillis, CHART);
+            System.out.println("\nChart: " + CHART.toAbsolutePath());
+        }
+        System.out.println(LEGEND.formatted(PICKUPS));
+    }
+
+    private void enqueue(Results results) throws Exception {
         Map<String, Double> enqueue = new Interleaved(ROUNDS, this::reset)
                 .add("enqueue-1", this::enqueueOneByOne)
                 .add("ref-insert-1", () -> references.insertOneByOne(SINGLE_ENQUEUES))
@@ -111,7 +141,9 @@ public final class Benchmark {
         results.add("enqueue-1", 1, enqueue.get("enqueue-1"), "tasks/s", "ref-insert-1", enqueue.get("ref-insert-1"));
         results.add("enqueue-all-1000", 1, enqueue.get("enqueue-all-1000"), "tasks/s", "ref-insert-1000-values",
                 enqueue.get("ref-insert-1000-values"));
-        Chart chart = new Chart(LOOPS);
+    }
+
+    private void throughput(Results results, Chart chart) throws Exception {
         for (int index = 0; index < LOOPS.length; index++) {
             int loops = LOOPS[index];
             double[][] cost = new double[2][];
@@ -152,6 +184,9 @@ public final class Benchmark {
             results.add("batched-noop-statements", loops, cost[1][0], "per-task", "ref-claim1", 2);
             results.add("batched-noop-commits", loops, cost[1][1], "per-task", "ref-claim1", 2);
         }
+    }
+
+    private void twoJvms(Results results) throws Exception {
         TwoJvms nodes = new TwoJvms(database, transactions);
         double[] oneJvm = new double[TWO_JVMS_ROUNDS];
         double[] twoJvms = new double[TWO_JVMS_ROUNDS];
@@ -161,6 +196,9 @@ public final class Benchmark {
         }
         results.add("two-jvms-2x2-ledger", 4, Rates.median(twoJvms), "tasks/s", "one-jvm-1x4-ledger",
                 Rates.median(oneJvm));
+    }
+
+    private void pickup(Results results) throws Exception {
         reset();
         PickupBenchmark.Pickups pickups = new PickupBenchmark(database, transactions).measure(PICKUPS);
         int defaultLoops = WorkerSettings.defaults().threads();
@@ -170,10 +208,10 @@ public final class Benchmark {
                 "target-p50", 5);
         results.add("pickup-from-call-p99", defaultLoops, Rates.percentile(pickups.fromCall(), 0.99), "ms",
                 "target-p99", 25);
-        results.printLines();
-        chart.write(pickups.fromCommit(), CHART);
-        System.out.println("\nChart: " + CHART.toAbsolutePath());
-        System.out.println("""
+        pickupMillis = pickups.fromCommit();
+    }
+
+    private static final String LEGEND = """
 
                 References, plain JDBC on TaskQ's own table: ref-insert-1 a one-row INSERT per transaction; \
                 ref-insert-1000-values one 1,000-row INSERT per transaction; ref-claimN claims N due rows with \
@@ -187,8 +225,7 @@ public final class Benchmark {
                 A task counts once its success is recorded. Pickup: \
                 enqueue commit (the enqueue call's return) to handler start on an idle queue with default settings, \
                 %d samples, against the targets of the engine issue; pickup-from-call counts from the enqueue call's \
-                begin, its transaction included.""".formatted(PICKUPS));
-    }
+                begin, its transaction included.""";
 
     /**
      * Runs every path, uncounted, until the JIT has compiled it: a server that enqueues and runs tasks all day runs
