@@ -4,7 +4,6 @@ import static dev.taskq.internal.TaskStore.arrayLiteral;
 import static dev.taskq.internal.TaskStore.onTasks;
 import static dev.taskq.internal.TaskStore.utc;
 
-import dev.taskq.Task;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
@@ -34,19 +33,20 @@ final class ClaimStore {
 
     /**
      * Locks up to {@code limit} due tasks of {@code queues}, none named in {@code excludedNames} nor one of
-     * {@code excludedIds}, for this transaction. The select locks with {@code FOR NO KEY UPDATE SKIP LOCKED}: rows another claimer holds are
-     * skipped, not waited for. Ordered as the partial index {@code taskq_task_claim} is, so the scan stops after
-     * {@code limit} rows. Follow-on locking is disabled: should the query ever need it, Hibernate must fail rather
-     * than return rows it did not lock.
+     * {@code excludedIds}, for this transaction. The select locks with {@code FOR NO KEY UPDATE SKIP LOCKED}: rows
+     * another claimer holds are skipped, not waited for. Ordered as the partial index {@code taskq_task_claim} is, so
+     * the scan stops after {@code limit} rows. It reads only the columns a run needs ({@link DueTask}), no entity.
+     * Follow-on locking is disabled: should the query ever need it, Hibernate must fail rather than return rows it
+     * did not lock.
      */
-    public List<Task> lockDue(EntityManager em, Collection<String> queues, Instant now, int limit,
+    public List<DueTask> lockDue(EntityManager em, Collection<String> queues, Instant now, int limit,
             Set<String> excludedNames, Set<Long> excludedIds) {
-        TypedQuery<Task> select = em.createQuery("""
-                        select t from Task t
+        TypedQuery<DueTask> select = em.createQuery(DueTask.SELECT + """
+                         from Task t
                         where t.state = dev.taskq.TaskState.PENDING and %s%s%s and t.eta <= :now
                         order by t.priority desc, t.eta, t.id""".formatted(queueCondition(queues.size()),
                         nameExclusion(excludedNames.size()), excludedIds.isEmpty() ? "" : " and t.id not in :ids"),
-                Task.class);
+                DueTask.class);
         int index = 0;
         for (String queue : queues) {
             select.setParameter("q" + index++, queue);
@@ -64,7 +64,6 @@ final class ClaimStore {
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .setHint("jakarta.persistence.lock.timeout", SKIP_LOCKED)
                 .setHint(HibernateHints.HINT_FOLLOW_ON_LOCKING, false)
-                .setHint(HibernateHints.HINT_READ_ONLY, true) // no snapshots to keep and compare at the flush
                 .getResultList();
     }
 
@@ -72,7 +71,7 @@ final class ClaimStore {
      * Makes the locked {@code due} tasks RUNNING in one bulk update, except those of a queue paused meanwhile,
      * which stay PENDING and make this call {@code metPausedQueue}.
      */
-    public List<ClaimedTask> markClaimed(EntityManager em, List<Task> due, Instant now, String node,
+    public List<ClaimedTask> markClaimed(EntityManager em, List<DueTask> due, Instant now, String node,
             Runnable metPausedQueue) {
         if (due.isEmpty()) {
             return List.of();
@@ -88,16 +87,12 @@ final class ClaimStore {
                         returning id""", Long.class)
                 .setParameter("now", utc(now))
                 .setParameter("node", node)
-                .setParameter("ids", arrayLiteral(due.stream().map(Task::getId).toList()))
+                .setParameter("ids", arrayLiteral(due.stream().map(DueTask::id).toList()))
                 .getResultList());
         if (marked.size() < due.size()) {
             metPausedQueue.run();
         }
-        return due.stream()
-                .filter(t -> marked.contains(t.getId()))
-                .map(t -> new ClaimedTask(t.getId(), t.getQueue(), t.getName(), t.getArgs(), t.getAttempt() + 1,
-                        t.getMaxAttempts(), t.getEta(), now, t.getCreatedAt(), t.getExpiresAt()))
-                .toList();
+        return due.stream().filter(task -> marked.contains(task.id())).map(task -> task.claimed(now)).toList();
     }
 
     private static String nameExclusion(int names) {

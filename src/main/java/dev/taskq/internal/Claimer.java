@@ -1,6 +1,5 @@
 package dev.taskq.internal;
 
-import dev.taskq.Task;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,7 +87,7 @@ public final class Claimer {
             Collections.shuffle(limited);
             List<String> free = open.stream().filter(queue -> !queueRoom.containsKey(queue)).toList();
             HandlerLimits.Claim handlers = handlerLimits.begin(em, aliveSince);
-            List<Task> due = new ArrayList<>();
+            List<DueTask> due = new ArrayList<>();
             for (String queue : limited) {
                 int room = Math.min(limit - due.size(), queueRoom.get(queue));
                 if (room > 0) {

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * other task.
  *
  * <p>The line is as long as the loops need to stay busy through one claim: twice the tasks they finish while a claim
- * runs, from smoothed measures of both, and never longer than the prefetch. Tasks that take longer than a claim get
+ * runs, from smoothed measures of both, and at least eight times the tasks one loop finishes meanwhile (the
+ * claiming loop's own pause), never longer than the prefetch. Tasks that take longer than a claim get
  * a line of one; no-op tasks get the whole prefetch, which amortizes each claim's round trips over many tasks.
  *
  * <p>There is no dispatcher thread: the first loop that finds the line short claims for every loop that waits,
@@ -33,6 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Dispatcher {
 
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    /**
+     * The claiming loop runs no task while it claims: a line of at least this many times the tasks that fit in one
+     * claim's time keeps that pause under a ninth of the loop's time, which with few loops is what bounds the rate.
+     */
+    private static final double MIN_TASKS_PER_CLAIM_TIME = 8;
     private static final Backoff AFTER_FAILED_CLAIM = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     private final Claimer claimer;
@@ -130,8 +136,8 @@ final class Dispatcher {
         if (prefetch == 0 || claimNanos == 0 || taskNanos == 0) {
             return Math.min(prefetch, threads); // until both are measured
         }
-        double busy = 2.0 * threads * claimNanos / taskNanos;
-        return (int) Math.max(1, Math.min(prefetch, Math.ceil(busy)));
+        double tasksPerClaim = Math.max(2.0 * threads, MIN_TASKS_PER_CLAIM_TIME) * claimNanos / taskNanos;
+        return (int) Math.max(1, Math.min(prefetch, Math.ceil(tasksPerClaim)));
     }
 
     private static double smooth(double average, long sample) {

@@ -1,6 +1,5 @@
 package dev.taskq.internal;
 
-import dev.taskq.Task;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.Collection;
@@ -54,18 +53,18 @@ final class HandlerLimits {
         }
 
         /** @return up to {@code limit} due tasks of {@code queues}, locked, within every handler's limit */
-        List<Task> lock(ClaimStore claims, Collection<String> queues, Instant now, int limit) {
+        List<DueTask> lock(ClaimStore claims, Collection<String> queues, Instant now, int limit) {
             if (limits.isEmpty()) {
                 return claims.lockDue(em, queues, now, limit, Set.of(), Set.of());
             }
-            List<Task> kept = new java.util.ArrayList<>();
+            List<DueTask> kept = new java.util.ArrayList<>();
             while (kept.size() < limit) {
                 int wanted = limit - kept.size();
-                List<Task> due = claims.lockDue(em, queues, now, wanted, full, locked);
+                List<DueTask> due = claims.lockDue(em, queues, now, wanted, full, locked);
                 boolean leftOut = false;
-                for (Task task : due) {
-                    locked.add(task.getId()); // our own locks: a select again would return them
-                    if (keeps(task.getName())) {
+                for (DueTask task : due) {
+                    locked.add(task.id()); // our own locks: a select again would return them
+                    if (keeps(task.name())) {
                         kept.add(task);
                     } else {
                         leftOut = true;
