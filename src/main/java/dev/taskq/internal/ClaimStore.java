@@ -9,8 +9,9 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -35,18 +36,18 @@ final class ClaimStore {
      * Locks up to {@code limit} due tasks of {@code queues}, none named in {@code excludedNames} nor one of
      * {@code excludedIds}, for this transaction. The select locks with {@code FOR NO KEY UPDATE SKIP LOCKED}: rows
      * another claimer holds are skipped, not waited for. Ordered as the partial index {@code taskq_task_claim} is, so
-     * the scan stops after {@code limit} rows. It reads only the columns a run needs ({@link DueTask}), no entity.
+     * the scan stops after {@code limit} rows. It reads two columns ({@link LockedTask}), no entity.
      * Follow-on locking is disabled: should the query ever need it, Hibernate must fail rather than return rows it
      * did not lock.
      */
-    public List<DueTask> lockDue(EntityManager em, Collection<String> queues, Instant now, int limit,
+    public List<LockedTask> lockDue(EntityManager em, Collection<String> queues, Instant now, int limit,
             Set<String> excludedNames, Set<Long> excludedIds) {
-        TypedQuery<DueTask> select = em.createQuery(DueTask.SELECT + """
+        TypedQuery<LockedTask> select = em.createQuery(LockedTask.SELECT + """
                          from Task t
                         where t.state = dev.taskq.TaskState.PENDING and %s%s%s and t.eta <= :now
                         order by t.priority desc, t.eta, t.id""".formatted(queueCondition(queues.size()),
                         nameExclusion(excludedNames.size()), excludedIds.isEmpty() ? "" : " and t.id not in :ids"),
-                DueTask.class);
+                LockedTask.class);
         int index = 0;
         for (String queue : queues) {
             select.setParameter("q" + index++, queue);
@@ -69,30 +70,32 @@ final class ClaimStore {
 
     /**
      * Makes the locked {@code due} tasks RUNNING in one bulk update, except those of a queue paused meanwhile,
-     * which stay PENDING and make this call {@code metPausedQueue}.
+     * which stay PENDING and make this call {@code metPausedQueue}. The update returns what their runs need.
+     *
+     * @return the tasks made RUNNING, in the order of {@code due}
      */
-    public List<ClaimedTask> markClaimed(EntityManager em, List<DueTask> due, Instant now, String node,
+    public List<ClaimedTask> markClaimed(EntityManager em, List<LockedTask> due, Instant now, String node,
             Runnable metPausedQueue) {
         if (due.isEmpty()) {
             return List.of();
         }
-        // Native, with the ids as one array: an HQL "in :ids" is translated again for every count of ids. Rows of a
-        // queue paused since the caller looked stay PENDING (their locks end with the transaction).
-        @SuppressWarnings("unchecked")
-        Set<Long> marked = new HashSet<>(onTasks(em, """
-                        update taskq_task set state = 'RUNNING', attempt = attempt + 1, started_at = :now,
-                                              alive_at = :now, worker = :node
-                        where id = any(cast(:ids as bigint[]))
+        // Plain JDBC (see PlainJdbc), with the ids as one array. Rows of a queue paused since the caller looked stay
+        // PENDING (their locks end with the transaction).
+        Map<Long, ClaimedTask> marked = PlainJdbc.query(em, """
+                        update taskq_task set state = 'RUNNING', attempt = attempt + 1, started_at = ?, alive_at = ?,
+                                              worker = ?
+                        where id = any(cast(? as bigint[]))
                           and queue not in (select p.queue from taskq_queue_pause p)
-                        returning id""", Long.class)
-                .setParameter("now", utc(now))
-                .setParameter("node", node)
-                .setParameter("ids", arrayLiteral(due.stream().map(DueTask::id).toList()))
-                .getResultList());
+                        returning id, queue, name, args, attempt, max_attempts, eta, created_at, expires_at""",
+                        row -> new ClaimedTask(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                                row.getInt(5), row.getInt(6), PlainJdbc.instant(row, 7), now,
+                                PlainJdbc.instant(row, 8), PlainJdbc.instant(row, 9)),
+                        now, now, node, arrayLiteral(due.stream().map(LockedTask::id).toList()))
+                .stream().collect(Collectors.toMap(ClaimedTask::id, task -> task));
         if (marked.size() < due.size()) {
             metPausedQueue.run();
         }
-        return due.stream().filter(task -> marked.contains(task.id())).map(task -> task.claimed(now)).toList();
+        return due.stream().map(task -> marked.get(task.id())).filter(Objects::nonNull).toList();
     }
 
     private static String nameExclusion(int names) {

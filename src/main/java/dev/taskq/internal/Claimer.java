@@ -87,7 +87,7 @@ public final class Claimer {
             Collections.shuffle(limited);
             List<String> free = open.stream().filter(queue -> !queueRoom.containsKey(queue)).toList();
             HandlerLimits.Claim handlers = handlerLimits.begin(em, aliveSince);
-            List<DueTask> due = new ArrayList<>();
+            List<LockedTask> due = new ArrayList<>();
             for (String queue : limited) {
                 int room = Math.min(limit - due.size(), queueRoom.get(queue));
                 if (room > 0) {

@@ -53,16 +53,16 @@ final class HandlerLimits {
         }
 
         /** @return up to {@code limit} due tasks of {@code queues}, locked, within every handler's limit */
-        List<DueTask> lock(ClaimStore claims, Collection<String> queues, Instant now, int limit) {
+        List<LockedTask> lock(ClaimStore claims, Collection<String> queues, Instant now, int limit) {
             if (limits.isEmpty()) {
                 return claims.lockDue(em, queues, now, limit, Set.of(), Set.of());
             }
-            List<DueTask> kept = new java.util.ArrayList<>();
+            List<LockedTask> kept = new java.util.ArrayList<>();
             while (kept.size() < limit) {
                 int wanted = limit - kept.size();
-                List<DueTask> due = claims.lockDue(em, queues, now, wanted, full, locked);
+                List<LockedTask> due = claims.lockDue(em, queues, now, wanted, full, locked);
                 boolean leftOut = false;
-                for (DueTask task : due) {
+                for (LockedTask task : due) {
                     locked.add(task.id()); // our own locks: a select again would return them
                     if (keeps(task.name())) {
                         kept.add(task);

@@ -59,15 +59,11 @@ final class TaskStore {
                     .setParameter("attempt", task.attempt())
                     .executeUpdate() == 1;
         }
-        // Native: Hibernate translates an HQL update or delete again at every execution, and this runs per task.
-        // A task whose unique key holds for a while after it succeeded is kept until then, whatever the retention.
-        return !keep && onTasks(em, """
-                        delete from taskq_task where id = :id and attempt = :attempt and state = 'RUNNING'
-                          and (unique_until is null or unique_until <= cast(:now as timestamptz))""")
-                        .setParameter("now", utc(now))
-                        .setParameter("id", task.id())
-                        .setParameter("attempt", task.attempt())
-                        .executeUpdate() == 1
+        // Plain JDBC: this runs for every task (see PlainJdbc). A task whose unique key holds for a while after it
+        // succeeded is kept until then, whatever the retention.
+        return !keep && PlainJdbc.update(em, """
+                        delete from taskq_task where id = ? and attempt = ? and state = 'RUNNING'
+                          and (unique_until is null or unique_until <= ?)""", task.id(), task.attempt(), now) == 1
                 || onTasks(em, """
                         update taskq_task set state = 'SUCCEEDED', finished_at = :now, alive_at = :now, history = %s
                         where id = :id and attempt = :attempt and state = 'RUNNING'""".formatted(SUCCEEDED_HISTORY))

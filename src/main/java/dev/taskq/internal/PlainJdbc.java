@@ -1,0 +1,92 @@
+package dev.taskq.internal;
+
+import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.hibernate.engine.jdbc.spi.JdbcCoordinator;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+
+/**
+ * Runs the statements that come once per task or per claim as plain JDBC statements, on the connection of the entity
+ * manager's transaction (so they commit or roll back with it, the handler's work included). On a no-op task a
+ * Hibernate native query cost more JVM time than its round trip: it is parsed, each parameter bound through
+ * Hibernate's types, and a clean-up of the entity it names scheduled. These statements change only
+ * {@code taskq_task} rows that no persistence context holds (a claim selects no entity), so there is nothing to
+ * flush or evict for them.
+ *
+ * <p>They go through the session's JDBC coordinator, as Hibernate's own statements do, so its statistics, SQL log
+ * and statement inspector see them, and a failure reaches the caller as Hibernate's {@code JDBCException} with the
+ * driver's exception as its cause. Parameters are bound by position: an {@link Instant} as a {@code timestamptz},
+ * anything else as itself.
+ */
+final class PlainJdbc {
+
+    private PlainJdbc() {
+    }
+
+    /** @return how many rows {@code sql} changed */
+    static int update(EntityManager em, String sql, Object... parameters) {
+        SharedSessionContractImplementor session = em.unwrap(SharedSessionContractImplementor.class);
+        JdbcCoordinator jdbc = session.getJdbcCoordinator();
+        PreparedStatement statement = prepare(session, sql, parameters);
+        try {
+            return jdbc.getResultSetReturn().executeUpdate(statement, sql);
+        } finally {
+            jdbc.getLogicalConnection().getResourceRegistry().release(statement);
+            jdbc.afterStatementExecution();
+        }
+    }
+
+    /** Reads one row of a result. */
+    @FunctionalInterface
+    interface Row<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /** @return the rows {@code sql} returns, each as {@code row} reads it */
+    static <T> List<T> query(EntityManager em, String sql, Row<T> row, Object... parameters) {
+        SharedSessionContractImplementor session = em.unwrap(SharedSessionContractImplementor.class);
+        JdbcCoordinator jdbc = session.getJdbcCoordinator();
+        PreparedStatement statement = prepare(session, sql, parameters);
+        try {
+            ResultSet rows = jdbc.getResultSetReturn().extract(statement, sql);
+            List<T> values = new ArrayList<>();
+            try {
+                while (rows.next()) {
+                    values.add(row.read(rows));
+                }
+            } catch (SQLException e) {
+                throw session.getJdbcServices().getSqlExceptionHelper().convert(e, "Reading a result", sql);
+            }
+            return values;
+        } finally {
+            jdbc.getLogicalConnection().getResourceRegistry().release(statement);
+            jdbc.afterStatementExecution();
+        }
+    }
+
+    /** @return the {@code timestamptz} in column {@code column} of {@code row}, or null */
+    static Instant instant(ResultSet row, int column) throws SQLException {
+        java.time.OffsetDateTime value = row.getObject(column, java.time.OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static PreparedStatement prepare(SharedSessionContractImplementor session, String sql,
+            Object[] parameters) {
+        PreparedStatement statement = session.getJdbcCoordinator().getStatementPreparer().prepareStatement(sql);
+        try {
+            for (int i = 0; i < parameters.length; i++) {
+                Object value = parameters[i];
+                statement.setObject(i + 1, value instanceof Instant instant ? TaskStore.utc(instant) : value);
+            }
+            return statement;
+        } catch (SQLException e) {
+            session.getJdbcCoordinator().getLogicalConnection().getResourceRegistry().release(statement);
+            throw session.getJdbcServices().getSqlExceptionHelper().convert(e, "Binding parameters", sql);
+        }
+    }
+}
