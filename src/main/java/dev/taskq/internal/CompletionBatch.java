@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -29,6 +30,12 @@ final class CompletionBatch {
     private static final System.Logger LOG = System.getLogger(CompletionBatch.class.getName());
     /** How often a batch PostgreSQL rolled back on its own is sent again before its tasks are left to the policy. */
     static final int ROLLED_BACK_RETRIES = 3;
+    private static final NamedSql DELETE_BATCH = NamedSql.of(owned("update") + "delete from taskq_task t using owned "
+            + "where t.id = owned.id and (t.unique_until is null or t.unique_until <= cast(:now as timestamptz)) "
+            + "returning t.id");
+    private static final NamedSql KEEP_BATCH = NamedSql.of(owned("no key update") + "update taskq_task t "
+            + "set state = 'SUCCEEDED', finished_at = :now, alive_at = :now, history = " + TaskStore.SUCCEEDED_HISTORY
+            + " from owned where t.id = owned.id returning t.id");
 
     /** A success waiting to be recorded. */
     private record Finished(ClaimedTask task, Instant started) {
@@ -159,23 +166,20 @@ final class CompletionBatch {
     }
 
     private static Set<Long> record(EntityManager em, List<Finished> batch, boolean keep, Instant now) {
-        String ids = TaskStore.arrayLiteral(batch.stream().map(done -> done.task().id()).toList());
-        String attempts = TaskStore.arrayLiteral(batch.stream().map(done -> done.task().attempt()).toList());
-        // Locked in id order first, so that batches and other statements that lock several rows never deadlock.
-        String owned = "with owned as (select t.id from taskq_task t "
+        NamedSql sql = keep ? KEEP_BATCH : DELETE_BATCH;
+        // Plain JDBC (see PlainJdbc): a native query of this size cost more JVM time than the statement's round trip.
+        return new HashSet<>(PlainJdbc.query(em, sql.jdbc(), row -> row.getLong(1), sql.values(Map.of(
+                "now", now,
+                "ids", TaskStore.arrayLiteral(batch.stream().map(done -> done.task().id()).toList()),
+                "attempts", TaskStore.arrayLiteral(batch.stream().map(done -> done.task().attempt()).toList())))));
+    }
+
+    /** The rows of a batch that are still its attempts', locked in id order so that batches never deadlock. */
+    private static String owned(String lock) {
+        return "with owned as (select t.id from taskq_task t "
                 + "join unnest(cast(:ids as bigint[]), cast(:attempts as int[])) as r(id, attempt) "
                 + "on t.id = r.id and t.attempt = r.attempt where t.state = 'RUNNING' "
-                + "order by t.id for " + (keep ? "no key update" : "update") + " of t) ";
-        var query = keep
-                ? TaskStore.onTasks(em, owned + "update taskq_task t set state = 'SUCCEEDED', finished_at = :now, "
-                        + "alive_at = :now, history = " + TaskStore.SUCCEEDED_HISTORY + " from owned "
-                        + "where t.id = owned.id returning t.id", Long.class)
-                : TaskStore.onTasks(em, owned + "delete from taskq_task t using owned where t.id = owned.id "
-                        + "and (t.unique_until is null or t.unique_until <= :now) returning t.id", Long.class);
-        @SuppressWarnings("unchecked")
-        List<Long> recorded = query.setParameter("now", TaskStore.utc(now)).setParameter("ids", ids)
-                .setParameter("attempts", attempts).getResultList();
-        return new HashSet<>(recorded);
+                + "order by t.id for " + lock + " of t) ";
     }
 
     private void report(List<Finished> batch, Set<Long> recorded) {
