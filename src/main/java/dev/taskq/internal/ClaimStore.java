@@ -8,10 +8,11 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -81,21 +82,31 @@ final class ClaimStore {
         }
         // Plain JDBC (see PlainJdbc), with the ids as one array. Rows of a queue paused since the caller looked stay
         // PENDING (their locks end with the transaction).
-        Map<Long, ClaimedTask> marked = PlainJdbc.query(em, """
+        List<Long> ids = new ArrayList<>(due.size());
+        due.forEach(task -> ids.add(task.id()));
+        List<ClaimedTask> updated = PlainJdbc.query(em, """
                         update taskq_task set state = 'RUNNING', attempt = attempt + 1, started_at = ?, alive_at = ?,
                                               worker = ?
                         where id = any(cast(? as bigint[]))
                           and queue not in (select p.queue from taskq_queue_pause p)
                         returning id, queue, name, args, attempt, max_attempts, eta, created_at, expires_at""",
-                        row -> new ClaimedTask(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
-                                row.getInt(5), row.getInt(6), PlainJdbc.instant(row, 7), now,
-                                PlainJdbc.instant(row, 8), PlainJdbc.instant(row, 9)),
-                        now, now, node, arrayLiteral(due.stream().map(LockedTask::id).toList()))
-                .stream().collect(Collectors.toMap(ClaimedTask::id, task -> task));
+                row -> new ClaimedTask(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                        row.getInt(5), row.getInt(6), PlainJdbc.instant(row, 7), now, PlainJdbc.instant(row, 8),
+                        PlainJdbc.instant(row, 9)),
+                now, now, node, arrayLiteral(ids));
+        Map<Long, ClaimedTask> marked = new HashMap<>(2 * updated.size());
+        updated.forEach(task -> marked.put(task.id(), task));
         if (marked.size() < due.size()) {
             metPausedQueue.run();
         }
-        return due.stream().map(task -> marked.get(task.id())).filter(Objects::nonNull).toList();
+        List<ClaimedTask> claimed = new ArrayList<>(marked.size());
+        for (LockedTask task : due) {
+            ClaimedTask running = marked.get(task.id());
+            if (running != null) {
+                claimed.add(running);
+            }
+        }
+        return claimed;
     }
 
     private static String nameExclusion(int names) {

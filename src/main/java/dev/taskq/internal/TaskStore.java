@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.hibernate.query.NativeQuery;
 
 /**
@@ -238,7 +237,12 @@ final class TaskStore {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
+    /** @return {@code numbers} as a PostgreSQL array literal, {@code {1,2,3}}, for a parameter cast to an array */
     static String arrayLiteral(List<? extends Number> numbers) {
-        return numbers.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+        StringBuilder literal = new StringBuilder(2 + 8 * numbers.size()).append('{');
+        for (Number number : numbers) {
+            literal.append(literal.length() > 1 ? "," : "").append(number);
+        }
+        return literal.append('}').toString();
     }
 }
