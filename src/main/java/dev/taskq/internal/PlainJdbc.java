@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.engine.jdbc.spi.JdbcCoordinator;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.query.spi.QueryImplementor;
 
 /**
  * Runs the statements that come once per task or per claim as plain JDBC statements, on the connection of the entity
@@ -30,7 +31,7 @@ final class PlainJdbc {
 
     /** @return how many rows {@code sql} changed */
     static int update(EntityManager em, String sql, Object... parameters) {
-        SharedSessionContractImplementor session = em.unwrap(SharedSessionContractImplementor.class);
+        SharedSessionContractImplementor session = session(em);
         JdbcCoordinator jdbc = session.getJdbcCoordinator();
         PreparedStatement statement = prepare(session, sql, parameters);
         try {
@@ -49,7 +50,7 @@ final class PlainJdbc {
 
     /** @return the rows {@code sql} returns, each as {@code row} reads it */
     static <T> List<T> query(EntityManager em, String sql, Row<T> row, Object... parameters) {
-        SharedSessionContractImplementor session = em.unwrap(SharedSessionContractImplementor.class);
+        SharedSessionContractImplementor session = session(em);
         JdbcCoordinator jdbc = session.getJdbcCoordinator();
         PreparedStatement statement = prepare(session, sql, parameters);
         try {
@@ -73,6 +74,20 @@ final class PlainJdbc {
     static Instant instant(ResultSet row, int column) throws SQLException {
         java.time.OffsetDateTime value = row.getObject(column, java.time.OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /**
+     * @return the Hibernate session behind {@code em}. A CDI client proxy (an entity manager produced in a normal
+     *         scope, such as {@code @TransactionScoped}) hands itself back from {@code unwrap}, since the session's
+     *         {@code unwrap} returns {@code this}; a query it creates still knows the session.
+     */
+    private static SharedSessionContractImplementor session(EntityManager em) {
+        Class<?> type = SharedSessionContractImplementor.class;
+        Object unwrapped = em.unwrap(type);
+        if (unwrapped instanceof SharedSessionContractImplementor session) {
+            return session;
+        }
+        return em.createNativeQuery("select 1").unwrap(QueryImplementor.class).getSession();
     }
 
     private static PreparedStatement prepare(SharedSessionContractImplementor session, String sql,
