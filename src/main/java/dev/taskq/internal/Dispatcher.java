@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The line is as long as the loops need to stay busy through one claim: twice the tasks they finish while a claim
  * runs, from smoothed measures of both, and at least eight times the tasks one loop finishes meanwhile (the
- * claiming loop's own pause), never longer than the prefetch. Tasks that take longer than a claim get
+ * claiming loop's own pause), never longer than the prefetch. Tasks that take eight times longer than a claim get
  * a line of one; no-op tasks get the whole prefetch, which amortizes each claim's round trips over many tasks.
  *
  * <p>There is no dispatcher thread: the first loop that finds the line short claims for every loop that waits,

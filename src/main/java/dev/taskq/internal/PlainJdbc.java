@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.engine.jdbc.spi.JdbcCoordinator;
@@ -29,41 +30,49 @@ final class PlainJdbc {
     private PlainJdbc() {
     }
 
-    /** @return how many rows {@code sql} changed */
-    static int update(EntityManager em, String sql, Object... parameters) {
-        SharedSessionContractImplementor session = session(em);
-        JdbcCoordinator jdbc = session.getJdbcCoordinator();
-        PreparedStatement statement = prepare(session, sql, parameters);
-        try {
-            return jdbc.getResultSetReturn().executeUpdate(statement, sql);
-        } finally {
-            jdbc.getLogicalConnection().getResourceRegistry().release(statement);
-            jdbc.afterStatementExecution();
-        }
-    }
-
     /** Reads one row of a result. */
     @FunctionalInterface
     interface Row<T> {
         T read(ResultSet row) throws SQLException;
     }
 
+    /** @return how many rows {@code sql} changed */
+    static int update(EntityManager em, String sql, Object... parameters) {
+        return execute(em, sql, parameters,
+                (jdbc, statement) -> jdbc.getResultSetReturn().executeUpdate(statement, sql));
+    }
+
     /** @return the rows {@code sql} returns, each as {@code row} reads it */
     static <T> List<T> query(EntityManager em, String sql, Row<T> row, Object... parameters) {
-        SharedSessionContractImplementor session = session(em);
-        JdbcCoordinator jdbc = session.getJdbcCoordinator();
-        PreparedStatement statement = prepare(session, sql, parameters);
-        try {
+        return execute(em, sql, parameters, (jdbc, statement) -> {
             ResultSet rows = jdbc.getResultSetReturn().extract(statement, sql);
             List<T> values = new ArrayList<>();
-            try {
-                while (rows.next()) {
-                    values.add(row.read(rows));
-                }
-            } catch (SQLException e) {
-                throw session.getJdbcServices().getSqlExceptionHelper().convert(e, "Reading a result", sql);
+            while (rows.next()) {
+                values.add(row.read(rows));
             }
             return values;
+        });
+    }
+
+    /** What one statement does once prepared and bound; Hibernate converts the driver's exceptions it throws. */
+    @FunctionalInterface
+    private interface Execution<T> {
+        T run(JdbcCoordinator jdbc, PreparedStatement statement) throws SQLException;
+    }
+
+    /** Prepares and binds {@code sql}, runs {@code execution} on it, and releases it as Hibernate's own do. */
+    private static <T> T execute(EntityManager em, String sql, Object[] parameters, Execution<T> execution) {
+        SharedSessionContractImplementor session = session(em);
+        JdbcCoordinator jdbc = session.getJdbcCoordinator();
+        PreparedStatement statement = jdbc.getStatementPreparer().prepareStatement(sql);
+        try {
+            for (int i = 0; i < parameters.length; i++) {
+                Object value = parameters[i];
+                statement.setObject(i + 1, value instanceof Instant instant ? TaskStore.utc(instant) : value);
+            }
+            return execution.run(jdbc, statement);
+        } catch (SQLException e) {
+            throw session.getJdbcServices().getSqlExceptionHelper().convert(e, "Running a TaskQ statement", sql);
         } finally {
             jdbc.getLogicalConnection().getResourceRegistry().release(statement);
             jdbc.afterStatementExecution();
@@ -72,7 +81,7 @@ final class PlainJdbc {
 
     /** @return the {@code timestamptz} in column {@code column} of {@code row}, or null */
     static Instant instant(ResultSet row, int column) throws SQLException {
-        java.time.OffsetDateTime value = row.getObject(column, java.time.OffsetDateTime.class);
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
@@ -88,20 +97,5 @@ final class PlainJdbc {
             return session;
         }
         return em.createNativeQuery("select 1").unwrap(QueryImplementor.class).getSession();
-    }
-
-    private static PreparedStatement prepare(SharedSessionContractImplementor session, String sql,
-            Object[] parameters) {
-        PreparedStatement statement = session.getJdbcCoordinator().getStatementPreparer().prepareStatement(sql);
-        try {
-            for (int i = 0; i < parameters.length; i++) {
-                Object value = parameters[i];
-                statement.setObject(i + 1, value instanceof Instant instant ? TaskStore.utc(instant) : value);
-            }
-            return statement;
-        } catch (SQLException e) {
-            session.getJdbcCoordinator().getLogicalConnection().getResourceRegistry().release(statement);
-            throw session.getJdbcServices().getSqlExceptionHelper().convert(e, "Binding parameters", sql);
-        }
     }
 }
