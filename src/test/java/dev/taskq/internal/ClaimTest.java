@@ -59,6 +59,24 @@ class ClaimTest {
     }
 
     @Test
+    void theClaimSelectsTwoColumnsAndItsUpdateReturnsWhatTheRunNeeds() {
+        long id = enqueue("a", h.options().withMaxAttempts(4).withExpiry(Duration.ofHours(1)));
+        Task enqueued = h.row(id);
+        RecordedSql.clear();
+
+        ClaimedTask claimed = h.engine().claimer().runOnce().get(0);
+
+        List<String> sent = RecordedSql.statements();
+        String select = sent.stream().filter(sql -> sql.contains(" for ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no locking select in " + sent));
+        assertTrue(select.startsWith("select t1_0.id,t1_0.name from taskq_task t1_0 "), select);
+        assertTrue(sent.stream().anyMatch(sql -> sql.startsWith("update taskq_task set state = 'RUNNING'")),
+                "the update, sent as plain JDBC, still goes through Hibernate's statement inspector: " + sent);
+        assertEquals(new ClaimedTask(id, h.queue, enqueued.getName(), enqueued.getArgs(), 1, 4, enqueued.getEta(),
+                h.row(id).getStartedAt(), enqueued.getCreatedAt(), enqueued.getExpiresAt()), claimed);
+    }
+
+    @Test
     void concurrentClaimersGetDisjointRowsAndNeverWaitForALockedOne() throws Exception {
         IntStream.range(0, 20).forEach(i -> enqueue("t" + i, h.options()));
         CountDownLatch holding = new CountDownLatch(1);
